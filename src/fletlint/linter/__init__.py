@@ -1,0 +1,1 @@
+"""The core: project sources, index client, resolver and rules. Knows nothing of front ends."""

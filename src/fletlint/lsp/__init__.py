@@ -1,0 +1,1 @@
+"""Language server (its own issue)."""

@@ -1,0 +1,1 @@
+"""Packager (its own issue)."""
