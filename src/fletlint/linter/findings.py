@@ -1,0 +1,104 @@
+"""Findings and fixes as plain, frozen data.
+
+Front ends (terminal, JSON, SARIF, LSP) render these; nothing here knows how.
+Lines and columns are 1-based; `end_column` is exclusive, as in ruff's JSON output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Applicability(str, Enum):
+    """Whether a fix may be applied without review (ruff's vocabulary)."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True)
+class Location:
+    path: str
+    line: int
+    column: int = 1
+    end_line: int | None = None
+    end_column: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text in `location` (a range) with `new_text`."""
+
+    location: Location
+    new_text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    title: str
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.SAFE
+
+
+@dataclass(frozen=True)
+class ChainLink:
+    """One step of the path from a declared requirement to a package.
+
+    `requirement` is the requirement string as the parent states it (e.g. `pydantic>=1.9,<3`);
+    `version` is the version the resolution picked for `name`, when there is one.
+    """
+
+    name: str
+    requirement: str
+    version: str | None = None
+
+    def __str__(self) -> str:
+        if self.version and "==" not in self.requirement:
+            return f"{self.requirement} ({self.version})"
+        return self.requirement
+
+
+@dataclass(frozen=True)
+class AvailableVersion:
+    """A version of a package that has a distribution for some phone target, and where it lives."""
+
+    version: str
+    index: str
+    targets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    message: str
+    location: Location | None
+    package: str | None = None
+    version: str | None = None
+    targets: tuple[str, ...] = ()
+    chain: tuple[ChainLink, ...] = ()
+    available: tuple[AvailableVersion, ...] = ()
+    fixes: tuple[Fix, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+
+class InputError(Exception):
+    """A project file that cannot be read or parsed. Carries where, so every front end can say so."""
+
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
