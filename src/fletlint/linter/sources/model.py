@@ -64,5 +64,8 @@ class ProjectSpec:
     requires_python: SpecifierSet | None = None
     flet_version: Version | None = None
     flet: FletSettings = FletSettings()
+    # Declared but not bundled by `flet build`; checked only when asked for (`--extra`, `--group`).
+    optional: dict[str, tuple[DeclaredRequirement, ...]] = field(default_factory=dict)
+    groups: dict[str, tuple[DeclaredRequirement, ...]] = field(default_factory=dict)
     # The files the requirements came from, in the order flet build reads them.
     files: tuple[Path, ...] = ()
