@@ -1,0 +1,159 @@
+"""The standard package universe: a small PyPI mirror and Flet's mobile index.
+
+The shapes mirror the real world cases fletlint must judge: pure wheels, native
+packages with desktop-only wheels on PyPI but phone wheels on Flet's index (and version
+mismatches between the two), sdist-only packages with and without C code, markers
+that only fire on some platforms, yanked files, Requires-Python gates and an ABI gap.
+Tests refer to these names and versions directly, so change them with care.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.support.wheels import build_sdist, build_wheel, wheel_filename
+
+PYTHONS = ("cp312", "cp313", "cp314")
+DESKTOP_PLATFORMS = ("manylinux_2_17_x86_64",)
+ANDROID_PLATFORMS = (
+    "android_24_arm64_v8a",
+    "android_24_armeabi_v7a",
+    "android_24_x86_64",
+)
+IOS_PLATFORMS = (
+    "ios_13_0_arm64_iphoneos",
+    "ios_13_0_arm64_iphonesimulator",
+    "ios_13_0_x86_64_iphonesimulator",
+)
+MOBILE_PLATFORMS = ANDROID_PLATFORMS + IOS_PLATFORMS
+
+
+@dataclass(frozen=True)
+class Universe:
+    root: Path
+    pypi_dir: Path
+    flet_dir: Path
+    # Filename -> yank reason, to pass to LocalIndex(yanked=...) for the PyPI mirror.
+    yanked: dict[str, str] = field(default_factory=dict)
+
+
+def _cp_tags(platforms: tuple[str, ...], pythons: tuple[str, ...] = PYTHONS) -> list[str]:
+    return [f"{py}-{py}-{plat}" for py in pythons for plat in platforms]
+
+
+def _build_pypi(d: Path) -> dict[str, str]:
+    def pure(name: str, version: str, *requires: str, python: str | None = None) -> None:
+        build_wheel(d, name, version, requires_dist=requires, requires_python=python)
+
+    pure("supabase", "2.20.0", "postgrest==2.20.0", "realtime==2.20.0")
+    pure("postgrest", "2.20.0", "pydantic>=1.9,<3", "httpx>=0.26")
+    pure("realtime", "2.20.0", "websockets>=11,<16")
+    pure("websockets", "15.0.1")
+    pure("httpx", "0.28.1", "anyio")
+    pure("anyio", "4.9.0")
+    pure("pydantic", "2.12.5", "pydantic-core==2.41.5", "typing-extensions>=4.6")
+    pure("pydantic", "2.11.7", "pydantic-core==2.33.2", "typing-extensions>=4.6")
+    pure("pydantic", "1.10.24", "typing-extensions>=4.2")
+    pure("typing-extensions", "4.15.0")
+
+    # Native packages: desktop wheels only, plus an sdist (which needs a C toolchain).
+    pydantic_core_files = {"pydantic_core/__init__.py": "", "pydantic_core/_core.py": ""}
+    for tag in [*_cp_tags(DESKTOP_PLATFORMS), "cp312-cp312-macosx_11_0_arm64"]:
+        build_wheel(
+            d,
+            "pydantic-core",
+            "2.41.5",
+            tag,
+            requires_dist=["typing-extensions>=4.14.1"],
+            files=pydantic_core_files,
+        )
+    build_sdist(d, "pydantic-core", "2.41.5", ["typing-extensions>=4.14.1"], native=True)
+    for tag in _cp_tags(DESKTOP_PLATFORMS):
+        build_wheel(
+            d,
+            "pydantic-core",
+            "2.33.2",
+            tag,
+            requires_dist=["typing-extensions>=4.6.0,!=4.7.0"],
+            files=pydantic_core_files,
+        )
+    build_sdist(d, "pydantic-core", "2.33.2", ["typing-extensions>=4.6.0,!=4.7.0"], native=True)
+
+    pure("flet", "0.86.6", "msgpack>=1.1", "httpx", "oauthlib")
+    for tag in [*_cp_tags(DESKTOP_PLATFORMS), *_cp_tags(("macosx_11_0_arm64",))]:
+        build_wheel(d, "msgpack", "1.1.2", tag)
+    build_sdist(d, "msgpack", "1.1.2", native=True)
+    pure("oauthlib", "3.3.1")
+
+    pure(
+        "sqlalchemy",
+        "2.0.44",
+        'greenlet>=1; platform_machine == "x86_64" or platform_machine == "aarch64" '
+        'or platform_machine == "AMD64"',
+        "typing-extensions>=4.6",
+    )
+    for tag in _cp_tags(DESKTOP_PLATFORMS):
+        build_wheel(d, "greenlet", "3.2.4", tag)
+    build_sdist(d, "greenlet", "3.2.4", native=True)
+
+    pure("colorama", "0.4.6")
+    pure("click", "8.3.0", 'colorama; platform_system == "Windows"')
+    build_sdist(d, "onlysdist", "1.0.0")
+    build_sdist(d, "nativesdist", "2.0.0", native=True)
+
+    pure("yankedpkg", "1.0.0")
+    pure("yankedpkg", "0.9.0")
+    pure("newpython", "2.0.0", python=">=3.13")
+    pure("newpython", "1.0.0", python=">=3.8")
+
+    pure("iosonly", "1.0.0", 'pyobjc-core; sys_platform == "ios"')
+    build_wheel(d, "pyobjc-core", "11.0", "cp312-cp312-macosx_10_13_universal2")
+
+    for tag in _cp_tags(DESKTOP_PLATFORMS):
+        build_wheel(d, "numpy", "2.3.4", tag)
+    build_sdist(d, "numpy", "2.3.4", native=True)
+    build_wheel(d, "polars", "1.33.0", "cp39-abi3-manylinux_2_17_x86_64")
+
+    build_wheel(
+        d,
+        "extrapkg",
+        "1.0.0",
+        provides_extra=["fast"],
+        requires_dist=['msgpack>=1.0; extra == "fast"'],
+    )
+    return {wheel_filename("yankedpkg", "1.0.0"): "broken"}
+
+
+def _build_flet(d: Path) -> None:
+    mobile = _cp_tags(MOBILE_PLATFORMS)
+    pydantic_core_files = {"pydantic_core/__init__.py": "", "pydantic_core/_core.py": ""}
+    # 2.33.2 and 2.47.0 but deliberately not 2.41.5: pydantic 2.12.5 pins a version
+    # the mobile index lacks, which is the case fletlint must explain.
+    for version in ("2.33.2", "2.47.0"):
+        for tag in mobile:
+            build_wheel(d, "pydantic-core", version, tag, files=pydantic_core_files)
+    for tag in mobile:
+        build_wheel(d, "msgpack", "1.1.2", tag)
+        build_wheel(d, "numpy", "2.3.4", tag)
+        build_wheel(d, "greenlet", "3.2.4", tag)
+    # No armeabi_v7a build: an ABI gap for 32-bit Android.
+    for plat in ("android_24_arm64_v8a", "android_24_x86_64", *IOS_PLATFORMS):
+        build_wheel(d, "polars", "1.33.0", f"cp39-abi3-{plat}")
+
+
+def build_universe(root: Path) -> Universe:
+    """Build (once per root) the `pypi/` and `flet/` folders and return where they are.
+
+    A marker file makes a second call on the same root free, so a session fixture and
+    any ad-hoc caller can share one build.
+    """
+    pypi_dir = root / "pypi"
+    flet_dir = root / "flet"
+    marker = root / ".universe-built"
+    yanked = {wheel_filename("yankedpkg", "1.0.0"): "broken"}
+    if not marker.exists():
+        yanked = _build_pypi(pypi_dir)
+        _build_flet(flet_dir)
+        marker.write_text("ok\n")
+    return Universe(root=root, pypi_dir=pypi_dir, flet_dir=flet_dir, yanked=yanked)
