@@ -1,0 +1,259 @@
+"""The one entry point every front end uses: `Linter.check(path) -> Report`.
+
+A `Linter` owns its index clients (and so their in-memory caches), so a language server can keep
+one and check again on every keystroke without reading the network twice. No global state.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+from packaging.specifiers import SpecifierSet
+from packaging.utils import NormalizedName, canonicalize_name
+
+from fletlint.linter.analysis import Analysis, TargetResult
+from fletlint.linter.findings import Finding, Severity
+from fletlint.linter.index.client import IndexClient
+from fletlint.linter.index.model import ClientStats, IndexProblem, IndexSource
+from fletlint.linter.index.pipconfig import read_pip_index_config
+from fletlint.linter.index.urls import redact_url
+from fletlint.linter.resolve import Environment, Resolution, resolve, roots_for
+from fletlint.linter.rules import RULES
+from fletlint.linter.sources.model import ProjectSpec
+from fletlint.linter.sources.project import load_project
+from fletlint.linter.targets import Target, choose_python_version, default_targets, select_targets
+
+PYPI_URL = "https://pypi.org/simple/"
+# `flet build` always passes `--extra-index-url https://pypi.flet.dev`.
+FLET_INDEX_URL = "https://pypi.flet.dev/"
+
+ProgressCallback = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How to check. Front ends build it from flags and `[tool.fletlint]`; the core only reads it."""
+
+    python_version: str | None = None
+    targets: tuple[str, ...] = ()  # names, platforms or ABIs; empty: Flet's defaults
+    index_url: str | None = None
+    extra_index_urls: tuple[str, ...] = ()
+    find_links: tuple[str, ...] = ()
+    no_index: bool = False
+    flet_index_url: str | None = FLET_INDEX_URL  # None: leave Flet's index out
+    use_pip_config: bool = True
+    offline: bool = False
+    cache_dir: Path | None = None
+    extras: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    requirements_files: tuple[Path, ...] = ()
+    select: tuple[str, ...] = ()  # rule codes; empty: all
+    ignore: tuple[str, ...] = ()
+
+
+@dataclass
+class Report:
+    project: ProjectSpec
+    python: str
+    targets: tuple[Target, ...]
+    results: list[TargetResult]
+    findings: list[Finding]
+    indexes: tuple[str, ...]
+    problems: tuple[IndexProblem, ...]
+    stats: ClientStats
+    elapsed: float
+    package_names: frozenset[str] = field(default_factory=frozenset)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def has_errors(self) -> bool:
+        return self.count(Severity.ERROR) > 0
+
+
+class Linter:
+    def __init__(self, settings: Settings, environ: Mapping[str, str] | None = None) -> None:
+        self.settings = settings
+        self._environ = dict(os.environ if environ is None else environ)
+        self._clients: dict[tuple[IndexSource, ...], IndexClient] = {}
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()
+
+    def __enter__(self) -> Linter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- configuration -------------------------------------------------------------------------
+
+    def cache_dir(self) -> Path:
+        if self.settings.cache_dir is not None:
+            return self.settings.cache_dir
+        if self._environ.get("FLETLINT_CACHE_DIR"):
+            return Path(self._environ["FLETLINT_CACHE_DIR"])
+        return Path(platformdirs.user_cache_dir("fletlint"))
+
+    def index_sources(self, project: ProjectSpec) -> tuple[IndexSource, ...]:
+        """pip's precedence: config files < environment < requirements file options < CLI flags."""
+        s = self.settings
+        index_url: str | None = PYPI_URL
+        extras: list[str] = []
+        find_links: list[str] = []
+        no_index = s.no_index or project.index_options.no_index
+        if s.use_pip_config:
+            pip = read_pip_index_config(self._environ)
+            index_url = pip.index_url or index_url
+            extras += pip.extra_index_urls
+            find_links += pip.find_links
+            no_index = no_index or pip.no_index
+        index_url = s.index_url or project.index_options.index_url or index_url
+        extras += [*project.index_options.extra_index_urls, *s.extra_index_urls]
+        find_links += [*project.index_options.find_links, *s.find_links]
+        if s.flet_index_url:
+            extras.append(s.flet_index_url)
+        sources: list[IndexSource] = []
+        if not no_index:
+            for url in [index_url, *extras]:
+                if url and all(_same_url(url, x.url) is False for x in sources):
+                    sources.append(IndexSource(url, "simple", redact_url(url)))
+        for link in find_links:
+            sources.append(IndexSource(link, "find-links", redact_url(link)))
+        return tuple(sources)
+
+    def client_for(self, sources: tuple[IndexSource, ...]) -> IndexClient:
+        client = self._clients.get(sources)
+        if client is None:
+            client = IndexClient(
+                sources,
+                cache_dir=self.cache_dir(),
+                offline=self.settings.offline,
+                snapshot_index=self.settings.flet_index_url,
+            )
+            self._clients[sources] = client
+        return client
+
+    # -- the check ----------------------------------------------------------------------------
+
+    def check(
+        self,
+        path: Path,
+        *,
+        texts: Mapping[Path, str] | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> Report:
+        """Check a project (a folder, a pyproject.toml or a requirements file). Raises InputError."""
+        started = time.perf_counter()
+        s = self.settings
+        project = load_project(
+            path,
+            texts=texts,
+            requirements_files=s.requirements_files,
+            extras=s.extras,
+            groups=s.groups,
+        )
+        python = choose_python_version(s.python_version, project.requires_python, project.flet_version)
+        targets = select_targets(
+            default_targets(python), names=s.targets, target_arch=project.flet.target_arch
+        )
+        sources = self.index_sources(project)
+        client = self.client_for(sources)
+        constraints = _constraints(project)
+
+        def run(env: Environment, platform: str) -> Resolution:
+            if on_progress:
+                on_progress(f"resolving for {env.key}")
+            return resolve(client, env, roots_for(project.requirements, env, platform), constraints)
+
+        phone_envs = [_environment(t, project, constrained=True) for t in targets]
+        desktop_envs = [_environment(t, project, constrained=False) for t in targets]
+        # Targets with the same markers share one desktop resolution (keyed by markers).
+        jobs = {e.key: (e, t.platform) for e, t in zip([*phone_envs, *desktop_envs], [*targets, *targets])}
+        # Threads overlap the network waits of the resolutions; the client pools connections.
+        with ThreadPoolExecutor(max_workers=min(8, len(jobs) or 1)) as pool:
+            done = dict(zip(jobs, pool.map(lambda job: run(*job), jobs.values())))
+        results = [
+            TargetResult(t, phone, done[phone.key], done[desktop.key])
+            for t, phone, desktop in zip(targets, phone_envs, desktop_envs)
+        ]
+        analysis = Analysis(project, targets, results, client.problems, client.listing)
+        findings = [
+            finding
+            for code, rule in RULES.items()
+            if _selected(code, s.select, s.ignore)
+            for finding in rule.check(analysis)
+        ]
+        findings.sort(key=_finding_order)
+        names = frozenset(n for r in results for n in (*r.unconstrained.packages, *r.resolution.packages))
+        return Report(
+            project=project,
+            python=python,
+            targets=targets,
+            results=results,
+            findings=findings,
+            indexes=tuple(x.name for x in sources),
+            problems=client.problems,
+            stats=client.stats,
+            elapsed=time.perf_counter() - started,
+            package_names=names,
+        )
+
+
+def _same_url(a: str, b: str) -> bool:
+    return a.rstrip("/") == b.rstrip("/")
+
+
+def _environment(target: Target, project: ProjectSpec, *, constrained: bool) -> Environment:
+    if not constrained:
+        # Same markers as the phone, any distribution: keyed by markers so equal ones run once.
+        markers = target.marker_environment
+        key = "desktop:" + ",".join(f"{k}={v}" for k, v in sorted(markers.items()))
+        return Environment(key, target.python, markers)
+    sdists = project.flet.source_packages
+    allowed = sdists.get("*", frozenset()) | sdists.get(target.platform, frozenset())
+    return Environment(
+        target.name,
+        target.python,
+        target.marker_environment,
+        target.tags,
+        frozenset(canonicalize_name(n) for n in allowed),
+    )
+
+
+def _constraints(project: ProjectSpec) -> dict[NormalizedName, SpecifierSet]:
+    merged: dict[NormalizedName, SpecifierSet] = {}
+    for declared in project.constraints:
+        if declared.requirement is None:
+            continue
+        name = canonicalize_name(declared.requirement.name)
+        merged[name] = merged.get(name, SpecifierSet()) & declared.requirement.specifier
+    return merged
+
+
+def _selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
+    chosen = not select or any(code.startswith(p) for p in select)
+    return chosen and not any(code.startswith(p) for p in ignore)
+
+
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def _finding_order(f: Finding) -> tuple[int, str, int, str, str]:
+    loc = f.location
+    return (
+        _SEVERITY_ORDER[f.severity],
+        loc.path if loc else "",
+        loc.line if loc else 0,
+        f.code,
+        f.package or "",
+    )

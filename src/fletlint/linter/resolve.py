@@ -1,0 +1,359 @@
+"""Dependency resolution for one environment with resolvelib.
+
+An environment is either a phone target (only distributions whose tags fit it, as
+`pip install --only-binary :all:` would take them) or the same marker environment without the tag
+filter (any wheel or sdist): the "unconstrained" graph that shows what the project *means* to install,
+so the difference between the two names what the phone cannot have.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from packaging.markers import Marker
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.tags import Tag
+from packaging.utils import NormalizedName, canonicalize_name
+from packaging.version import Version
+from resolvelib import AbstractProvider, BaseReporter, ResolutionImpossible, Resolver
+from resolvelib.resolvers import ResolutionTooDeep
+from resolvelib.structs import RequirementInformation
+
+from fletlint.linter.index.model import CoreMetadata, DistFile, ProjectListing
+from fletlint.linter.sources.model import DeclaredRequirement
+
+
+class PackageSource(Protocol):
+    """What the resolver needs from an index client (a protocol, so tests can pass plain data)."""
+
+    def listing(self, name: str) -> ProjectListing: ...
+
+    def metadata(self, file: DistFile) -> CoreMetadata: ...
+
+    def prefetch(self, names: Iterable[str]) -> None: ...
+
+
+@dataclass(frozen=True)
+class Environment:
+    """Where a resolution installs: markers, Python, and (for a phone) the wheel tags it accepts.
+
+    `tags` None means any distribution fits. `sdist_names` lists the projects that may come from
+    an sdist even when `tags` is set (Flet's `source_packages`).
+    """
+
+    key: str
+    python: str
+    markers: Mapping[str, str]
+    tags: frozenset[Tag] | None = None
+    sdist_names: frozenset[str] = frozenset()
+
+    @property
+    def constrained(self) -> bool:
+        return self.tags is not None
+
+
+def file_fits(file: DistFile, env: Environment) -> bool:
+    """Whether `pip --only-binary :all:` for this environment could install this file."""
+    if file.yanked:
+        return False
+    if file.requires_python is not None and not file.requires_python.contains(
+        f"{env.python}.0", prereleases=True
+    ):
+        return False
+    if env.tags is None:
+        return True
+    if file.is_wheel:
+        return not file.tags.isdisjoint(env.tags)
+    return file.name in env.sdist_names
+
+
+def marker_applies(marker: Marker | None, env: Environment, extra: str = "") -> bool:
+    if marker is None:
+        return True
+    return marker.evaluate({**env.markers, "extra": extra})
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A requirement as the resolver sees it, with who asked for it (for chains)."""
+
+    name: NormalizedName
+    extras: frozenset[str]
+    specifier: SpecifierSet
+    text: str
+    declared: DeclaredRequirement | None = None
+
+    @property
+    def identifier(self) -> str:
+        return _identifier(self.name, self.extras)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: NormalizedName
+    version: Version
+    extras: frozenset[str]
+    files: tuple[DistFile, ...] = field(compare=False, hash=False)
+
+    @property
+    def identifier(self) -> str:
+        return _identifier(self.name, self.extras)
+
+
+def _identifier(name: str, extras: frozenset[str]) -> str:
+    return f"{name}[{','.join(sorted(extras))}]" if extras else name
+
+
+def preferred_file(files: Sequence[DistFile], env: Environment) -> DistFile:
+    """The file whose metadata stands for the release: a pure wheel, else a fitting wheel, else any.
+
+    Releases rarely vary their dependencies per wheel; preferring one that fits the target keeps
+    the rare platform-specific metadata right.
+    """
+    wheels = [f for f in files if f.is_wheel]
+    for f in wheels:
+        if f.is_pure:
+            return f
+    if env.tags is not None:
+        for f in wheels:
+            if not f.tags.isdisjoint(env.tags):
+                return f
+    return wheels[0] if wheels else files[0]
+
+
+def requirement_text(req: Requirement) -> str:
+    """The requirement as a person writes it, without its marker (chains show what was asked)."""
+    extras = f"[{','.join(sorted(req.extras))}]" if req.extras else ""
+    return f"{req.name}{extras}{req.specifier}"
+
+
+class Provider(AbstractProvider[Wanted, Candidate, str]):
+    def __init__(
+        self,
+        source: PackageSource,
+        env: Environment,
+        constraints: Mapping[NormalizedName, SpecifierSet],
+    ) -> None:
+        self._source = source
+        self._env = env
+        self._constraints = constraints
+        self._by_version: dict[NormalizedName, dict[Version, list[DistFile]]] = {}
+
+    def identify(self, requirement_or_candidate: Wanted | Candidate) -> str:
+        return requirement_or_candidate.identifier
+
+    def get_preference(
+        self,
+        identifier: str,
+        resolutions: Mapping[str, Candidate],
+        candidates: Mapping[str, Iterator[Candidate]],
+        information: Mapping[str, Iterator[RequirementInformation[Wanted, Candidate]]],
+        backtrack_causes: Sequence[RequirementInformation[Wanted, Candidate]],
+    ) -> tuple[bool, bool, bool, str]:
+        infos = list(information[identifier])
+        pinned = any(
+            spec.operator in ("==", "===") and "*" not in spec.version
+            for info in infos
+            for spec in info.requirement.specifier
+        )
+        is_root = any(info.parent is None for info in infos)
+        in_conflict = any(
+            cause.requirement.name == identifier.split("[")[0] for cause in backtrack_causes
+        )
+        # False sorts first: conflicts, then pins, then roots are decided early (as pip does).
+        return (not in_conflict, not pinned, not is_root, identifier)
+
+    def _versions(self, name: NormalizedName) -> dict[Version, list[DistFile]]:
+        found = self._by_version.get(name)
+        if found is None:
+            found = defaultdict(list)
+            for file in self._source.listing(name).files:
+                if file_fits(file, self._env):
+                    found[file.version].append(file)
+            self._by_version[name] = found
+        return found
+
+    def find_matches(
+        self,
+        identifier: str,
+        requirements: Mapping[str, Iterator[Wanted]],
+        incompatibilities: Mapping[str, Iterator[Candidate]],
+    ) -> list[Candidate]:
+        wanted = list(requirements[identifier])
+        name = canonicalize_name(identifier.split("[")[0])
+        extras = frozenset(e for w in wanted for e in w.extras)
+        specifiers = [w.specifier for w in wanted]
+        if name in self._constraints:
+            specifiers.append(self._constraints[name])
+        excluded = {c.version for c in incompatibilities[identifier]}
+        matches = [
+            Candidate(name, version, extras, tuple(files))
+            for version, files in self._versions(name).items()
+            if version not in excluded and all(s.contains(version) for s in specifiers)
+        ]
+        matches.sort(key=lambda c: c.version, reverse=True)
+        return matches
+
+    def is_satisfied_by(self, requirement: Wanted, candidate: Candidate) -> bool:
+        return requirement.specifier.contains(candidate.version, prereleases=True)
+
+    def get_dependencies(self, candidate: Candidate) -> list[Wanted]:
+        deps: list[Wanted] = []
+        if candidate.extras:
+            # `pkg[extra]` depends on `pkg` itself at the same version, plus the extra's requirements.
+            deps.append(
+                Wanted(
+                    candidate.name,
+                    frozenset(),
+                    SpecifierSet(f"=={candidate.version}"),
+                    f"{candidate.name}=={candidate.version}",
+                )
+            )
+        metadata = self._source.metadata(preferred_file(candidate.files, self._env))
+        for req in metadata.requires_dist:
+            if candidate.extras:
+                applies = any(
+                    marker_applies(req.marker, self._env, extra) for extra in candidate.extras
+                ) and not marker_applies(req.marker, self._env)
+            else:
+                applies = marker_applies(req.marker, self._env)
+            if applies:
+                deps.append(
+                    Wanted(
+                        canonicalize_name(req.name),
+                        frozenset(canonicalize_name(e) for e in req.extras),
+                        req.specifier,
+                        requirement_text(req),
+                    )
+                )
+        # Ask for the children's listings together: the resolver will want them one by one next.
+        self._source.prefetch(d.name for d in deps)
+        return deps
+
+
+@dataclass(frozen=True)
+class Edge:
+    parent: NormalizedName | None  # None: a declared (root) requirement
+    child: NormalizedName
+    text: str
+    declared: DeclaredRequirement | None = None
+
+
+@dataclass(frozen=True)
+class ResolvedPackage:
+    name: NormalizedName
+    version: Version
+    files: tuple[DistFile, ...]  # the release's files that fit the environment
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Why a resolution failed: the requirements that could not be met together."""
+
+    requirement: str
+    parent: NormalizedName | None
+    declared: DeclaredRequirement | None
+
+
+@dataclass
+class Resolution:
+    env: Environment
+    packages: dict[NormalizedName, ResolvedPackage] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def chain_to(self, name: NormalizedName) -> tuple[DeclaredRequirement, list[Edge]] | None:
+        """The shortest path from a declared requirement to `name` (breadth-first, stable order)."""
+        children: dict[NormalizedName | None, list[Edge]] = defaultdict(list)
+        for edge in self.edges:
+            children[edge.parent].append(edge)
+        frontier: list[tuple[Edge, list[Edge]]] = [(e, [e]) for e in children[None]]
+        seen: set[NormalizedName] = set()
+        while frontier:
+            following: list[tuple[Edge, list[Edge]]] = []
+            for edge, path in frontier:
+                if edge.child == name and path[0].declared is not None:
+                    return path[0].declared, path
+                if edge.child in seen:
+                    continue
+                seen.add(edge.child)
+                following.extend((e, [*path, e]) for e in children[edge.child])
+            frontier = following
+        return None
+
+
+def roots_for(
+    declared: Iterable[DeclaredRequirement], env: Environment, platform: str | None
+) -> list[Wanted]:
+    """The declared requirements that apply in this environment, as resolver requirements."""
+    roots = []
+    for item in declared:
+        req = item.requirement
+        if req is None or item.uncheckable_reason:
+            continue
+        if item.platform is not None and item.platform != platform:
+            continue
+        if not marker_applies(req.marker, env):
+            continue
+        roots.append(
+            Wanted(
+                canonicalize_name(req.name),
+                frozenset(canonicalize_name(e) for e in req.extras),
+                req.specifier,
+                requirement_text(req),
+                item,
+            )
+        )
+    return roots
+
+
+def resolve(
+    source: PackageSource,
+    env: Environment,
+    roots: Sequence[Wanted],
+    constraints: Mapping[NormalizedName, SpecifierSet] | None = None,
+    max_rounds: int = 2000,
+) -> Resolution:
+    provider = Provider(source, env, constraints or {})
+    resolver: Resolver[Wanted, Candidate, str] = Resolver(provider, BaseReporter())
+    resolution = Resolution(env)
+    source.prefetch(r.name for r in roots)
+    try:
+        result = resolver.resolve(roots, max_rounds=max_rounds)
+    except ResolutionImpossible as exc:
+        causes: list[RequirementInformation[Wanted, Candidate]] = list(exc.causes)
+        resolution.error = "no set of releases satisfies every requirement"
+        for cause in causes:
+            resolution.conflicts.append(
+                Conflict(
+                    cause.requirement.text,
+                    cause.parent.name if cause.parent else None,
+                    cause.requirement.declared,
+                )
+            )
+        return resolution
+    except ResolutionTooDeep:
+        resolution.error = f"gave up after {max_rounds} rounds of backtracking"
+        return resolution
+    for candidate in result.mapping.values():
+        if candidate.name not in resolution.packages or not candidate.extras:
+            resolution.packages[candidate.name] = ResolvedPackage(
+                candidate.name, candidate.version, candidate.files
+            )
+    for identifier, criterion in result.criteria.items():
+        child = canonicalize_name(identifier.split("[")[0])
+        for info in criterion.information:
+            parent = info.parent.name if info.parent is not None else None
+            if parent == child:
+                continue  # `pkg[extra]` → `pkg`: an internal step, not a dependency
+            resolution.edges.append(Edge(parent, child, info.requirement.text, info.requirement.declared))
+    return resolution

@@ -1,0 +1,27 @@
+"""Every rule, by code. A rule module reads top to bottom: docs, check, registration."""
+
+from __future__ import annotations
+
+from fletlint.linter.rules import (
+    index_unreadable,
+    missing_wheel,
+    no_release,
+    sdist_only,
+    silent_downgrade,
+    uncheckable,
+)
+from fletlint.linter.rules.base import Rule
+
+RULES: dict[str, Rule] = {
+    rule.code: rule
+    for rule in (
+        missing_wheel.RULE,
+        silent_downgrade.RULE,
+        sdist_only.RULE,
+        no_release.RULE,
+        index_unreadable.RULE,
+        uncheckable.RULE,
+    )
+}
+
+__all__ = ["RULES", "Rule"]

@@ -1,0 +1,83 @@
+"""FL001 missing-phone-wheel: a package the build needs has no distribution for a target."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fletlint.linter.analysis import Analysis, Blocker, TargetResult, describe_targets, location_of
+from fletlint.linter.findings import ChainLink, Finding, Severity
+from fletlint.linter.rules.base import Rule
+from fletlint.linter.rules.grouping import group_blockers
+
+DOCS = """\
+## What it does
+Finds each package of the dependency graph that has no wheel for a phone target (an Android ABI
+or an iOS slice) on any configured index, when no other choice of releases avoids it.
+
+## Why is this bad?
+`flet build` runs `pip install --only-binary :all:` once per ABI. A package written in C, C++ or
+Rust needs a wheel built for the phone's platform tag (`android_24_arm64_v8a`,
+`ios_13_0_arm64_iphoneos`, ...). Without one, the build stops with
+`No matching distribution found`, which names neither the package that pulled it in nor the fix.
+
+## Example
+```
+supabase==2.20.0        # → postgrest → pydantic → pydantic-core (Rust)
+```
+
+## How to fix
+Pin a release that has phone wheels on a configured index (the finding lists them, e.g. from
+`https://pypi.flet.dev`), use a pure-Python alternative, or keep the package off phones with an
+environment marker such as `; sys_platform != "android" and sys_platform != "ios"`.
+"""
+
+
+def check(analysis: Analysis) -> Iterator[Finding]:
+    failing = [r for r in analysis.results if r.unconstrained.ok and not r.resolution.ok]
+    groups = group_blockers(analysis, failing, lambda b: not b.sdist_only)
+    for (blocker, results) in groups:
+        yield _finding(analysis, blocker, results)
+    for result in failing:
+        if not analysis.blockers(result):
+            # Every package has phone wheels somewhere, yet not in a combination the phone accepts.
+            yield _conflict_finding(analysis, result)
+
+
+def _finding(analysis: Analysis, blocker: Blocker, results: list[TargetResult]) -> Finding:
+    names = tuple(r.target.name for r in results)
+    return Finding(
+        code="FL001",
+        severity=Severity.ERROR,
+        message=f"{blocker.name} {blocker.version} has no wheel for "
+        f"{describe_targets(names, analysis.targets)}",
+        location=location_of(blocker.declared),
+        package=blocker.name,
+        version=str(blocker.version),
+        targets=names,
+        chain=blocker.chain,
+        available=analysis.available_for(blocker.name, results),
+    )
+
+
+def _conflict_finding(analysis: Analysis, result: TargetResult) -> Finding:
+    conflicts = result.resolution.conflicts
+    declared = next((c.declared for c in conflicts if c.declared is not None), None)
+    asked = ", ".join(sorted({c.requirement for c in conflicts})) or "the declared requirements"
+    return Finding(
+        code="FL001",
+        severity=Severity.ERROR,
+        message=f"no combination of releases with wheels for {result.target.name} satisfies {asked}",
+        location=location_of(declared),
+        targets=(result.target.name,),
+        chain=tuple(ChainLink(c.requirement.split(" ")[0], c.requirement) for c in conflicts[:1]),
+    )
+
+
+RULE = Rule(
+    code="FL001",
+    name="missing-phone-wheel",
+    severity=Severity.ERROR,
+    summary="A dependency has no installable distribution for a phone target",
+    docs=DOCS,
+    check=check,
+)

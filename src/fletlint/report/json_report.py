@@ -1,0 +1,76 @@
+"""`--format json`: a stable, versioned document (docs/json-format.md describes it)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from fletlint import __version__
+from fletlint.linter.engine import Report
+from fletlint.linter.findings import Finding, Location, Severity
+from fletlint.linter.rules import RULES
+
+SCHEMA_VERSION = 1
+
+
+def location_data(location: Location | None) -> dict[str, Any] | None:
+    return asdict(location) if location else None
+
+
+def finding_data(finding: Finding) -> dict[str, Any]:
+    rule = RULES.get(finding.code)
+    return {
+        "code": finding.code,
+        "rule": rule.name if rule else None,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "location": location_data(finding.location),
+        "package": finding.package,
+        "version": finding.version,
+        "targets": list(finding.targets),
+        "chain": [asdict(link) for link in finding.chain],
+        "available": [asdict(a) | {"targets": list(a.targets)} for a in finding.available],
+        "fixes": [
+            {
+                "title": fix.title,
+                "applicability": fix.applicability.value,
+                "edits": [
+                    {"location": location_data(e.location), "new_text": e.new_text}
+                    for e in fix.edits
+                ],
+            }
+            for fix in finding.fixes
+        ],
+        "notes": list(finding.notes),
+    }
+
+
+def render(report: Report) -> str:
+    document = {
+        "schema": "fletlint-report",
+        "schema_version": SCHEMA_VERSION,
+        "fletlint_version": __version__,
+        "project": str(report.project.root),
+        "python": report.python,
+        "targets": [
+            {
+                "name": r.target.name,
+                "platform": r.target.platform,
+                "abi": r.target.abi,
+                "installs": r.resolution.ok,
+                "packages": {str(p.name): str(p.version) for p in r.resolution.packages.values()},
+            }
+            for r in report.results
+        ],
+        "indexes": list(report.indexes),
+        "summary": {
+            "errors": report.count(Severity.ERROR),
+            "warnings": report.count(Severity.WARNING),
+            "info": report.count(Severity.INFO),
+            "packages": len(report.package_names),
+            "elapsed_seconds": round(report.elapsed, 3),
+        },
+        "findings": [finding_data(f) for f in report.findings],
+    }
+    return json.dumps(document, indent=2, sort_keys=False) + "\n"
