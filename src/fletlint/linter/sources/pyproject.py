@@ -1,0 +1,696 @@
+"""Read the dependency-related parts of pyproject.toml, with the location of every value.
+
+tomllib decodes TOML but forgets where values were; `TomlLocator` rescans the (already valid) text
+and records the span of each value and key/value entry by its key path, so findings can point at
+the exact dependency string an editor shows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
+
+from fletlint.linter.findings import InputError, Location
+from fletlint.linter.sources.model import DeclaredRequirement, FletSettings
+from fletlint.linter.sources.requirements import parse_requirement_text
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    # tomli is the stdlib tomllib before 3.11; it may be absent where mypy runs.
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+__all__ = [
+    "MOBILE_PLATFORMS",
+    "PLATFORMS",
+    "PyprojectResult",
+    "TomlLocator",
+    "apply_dev_packages",
+    "poetry_constraint",
+    "read_pyproject",
+]
+
+# `[tool.flet.<platform>]` tables flet build reads; other subtables (app, splash, …) are settings.
+PLATFORMS = ("android", "ios", "macos", "windows", "linux", "web")
+# The platforms fletlint checks; a platform-only dev_packages entry splits a dependency over them.
+MOBILE_PLATFORMS = ("android", "ios")
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+
+
+class TomlLocator:
+    """Where each value of a TOML document is, by key path (array items by index).
+
+    `value(path)` covers a string's contents (inside the quotes) or a whole non-string value;
+    `entry(path)` covers `key = value` (or a `[table]` header). Paths are absolute, e.g.
+    ("project", "dependencies", 0). Only meant for documents tomllib accepted; on text it cannot
+    follow it stops, and lookups fall back to the nearest known parent.
+    """
+
+    def __init__(self, text: str, path: str) -> None:
+        self._text = text
+        self._path = path
+        self._line_starts = [0] + [m.end() for m in re.finditer(r"\r\n|\n", text)]
+        self._values: dict[KeyPath, _Span] = {}
+        self._entries: dict[KeyPath, _Span] = {}
+        self._aot: dict[KeyPath, int] = {}
+        self._i = 0
+        # On syntax it cannot follow, keep what was found; lookups degrade to parents.
+        with contextlib.suppress(IndexError, ValueError):
+            self._document()
+
+    # --- lookups -------------------------------------------------------------------------------
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        lo, hi = 0, len(self._line_starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self._line_starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + 1, offset - self._line_starts[lo] + 1
+
+    def _location(self, span: _Span) -> Location:
+        line, column = self.position(span.start)
+        end_line, end_column = self.position(span.end)
+        return Location(self._path, line, column, end_line, end_column)
+
+    def _lookup(self, table: dict[KeyPath, _Span], path: KeyPath) -> Location:
+        for size in range(len(path), 0, -1):
+            span = table.get(path[:size]) or self._entries.get(path[:size])
+            if span is not None:
+                return self._location(span)
+        return Location(self._path, 1)
+
+    def value(self, path: KeyPath) -> Location:
+        return self._lookup(self._values, path)
+
+    def entry(self, path: KeyPath) -> Location:
+        return self._lookup(self._entries, path)
+
+    def offset_in_value(self, path: KeyPath, offset: int) -> Location:
+        """Location of character `offset` inside a single-line string value (for caret errors)."""
+        span = self._values.get(path)
+        if span is None:
+            return self.value(path)
+        start = min(span.start + offset, max(span.start, span.end - 1))
+        if "\n" in self._text[span.start : start]:
+            return self._location(span)
+        return self._location(_Span(start, span.end))
+
+    # --- scanner -------------------------------------------------------------------------------
+
+    def _peek(self, size: int = 1) -> str:
+        return self._text[self._i : self._i + size]
+
+    def _skip(self, newlines: bool) -> None:
+        text = self._text
+        while self._i < len(text):
+            char = text[self._i]
+            if char in " \t" or (newlines and char in "\r\n"):
+                self._i += 1
+            elif char == "#":
+                while self._i < len(text) and text[self._i] not in "\r\n":
+                    self._i += 1
+            else:
+                return
+
+    def _document(self) -> None:
+        table: KeyPath = ()
+        while True:
+            self._skip(newlines=True)
+            if self._i >= len(self._text):
+                return
+            start = self._i
+            if self._peek(2) == "[[":
+                self._i += 2
+                keys = self._with_aot(self._keys())
+                self._skip(newlines=False)
+                self._expect("]]")
+                index = self._aot.get(keys, -1) + 1
+                self._aot[keys] = index
+                table = (*keys, index)
+            elif self._peek() == "[":
+                self._i += 1
+                table = self._with_aot(self._keys())
+                self._skip(newlines=False)
+                self._expect("]")
+            else:
+                keys = self._keys()
+                self._skip(newlines=False)
+                self._expect("=")
+                self._skip(newlines=False)
+                full = (*table, *keys)
+                self._value(full)
+                self._entries[full] = _Span(start, self._i)
+                continue
+            self._entries.setdefault(table, _Span(start, self._i))
+
+    def _with_aot(self, keys: KeyPath) -> KeyPath:
+        """`[a.b]` after `[[a]]` means the b of a's last element."""
+        result: KeyPath = ()
+        for key in keys:
+            result = (*result, key)
+            if result in self._aot and len(result) < len(keys):
+                result = (*result, self._aot[result])
+        return result
+
+    def _expect(self, token: str) -> None:
+        if not self._text.startswith(token, self._i):
+            raise ValueError(f"expected {token!r} at offset {self._i}")
+        self._i += len(token)
+
+    def _keys(self) -> KeyPath:
+        keys: list[str | int] = []
+        while True:
+            self._skip(newlines=False)
+            char = self._peek()
+            if char in ("'", '"'):
+                start = self._i
+                self._string()
+                raw = self._text[start : self._i]
+                # Let tomllib decode escapes in quoted keys rather than re-implementing them.
+                keys.append(str(tomllib.loads(f"k = {raw}")["k"]))
+            else:
+                match = re.compile(r"[A-Za-z0-9_-]+").match(self._text, self._i)
+                if match is None:
+                    raise ValueError(f"expected a key at offset {self._i}")
+                keys.append(match.group())
+                self._i = match.end()
+            self._skip(newlines=False)
+            if self._peek() != ".":
+                return tuple(keys)
+            self._i += 1
+
+    def _string(self) -> _Span:
+        """Consume a string literal; return the span of its contents."""
+        text = self._text
+        quote = text[self._i]
+        if text.startswith(quote * 3, self._i):
+            self._i += 3
+            # A newline right after the opening delimiter is not part of the string.
+            if text.startswith("\r\n", self._i):
+                self._i += 2
+            elif text.startswith("\n", self._i):
+                self._i += 1
+            start = self._i
+            while not text.startswith(quote * 3, self._i):
+                if quote == '"' and text[self._i] == "\\":
+                    self._i += 1
+                self._i += 1
+                if self._i >= len(text):
+                    raise ValueError("unterminated string")
+            # Up to two quotes right before the closing delimiter belong to the contents.
+            extra = 0
+            while extra < 2 and text.startswith(quote * 4, self._i + extra):
+                extra += 1
+            end = self._i + extra
+            self._i = end + 3
+            return _Span(start, end)
+        self._i += 1
+        start = self._i
+        while text[self._i] != quote:
+            if text[self._i] in "\r\n":
+                raise ValueError("unterminated string")
+            if quote == '"' and text[self._i] == "\\":
+                self._i += 1
+            self._i += 1
+        end = self._i
+        self._i += 1
+        return _Span(start, end)
+
+    def _value(self, path: KeyPath) -> None:
+        start = self._i
+        char = self._peek()
+        if char in ("'", '"'):
+            self._values[path] = self._string()
+            return
+        if char == "[":
+            self._i += 1
+            index = 0
+            while True:
+                self._skip(newlines=True)
+                if self._peek() == "]":
+                    break
+                self._value((*path, index))
+                index += 1
+                self._skip(newlines=True)
+                if self._peek() == ",":
+                    self._i += 1
+            self._i += 1
+        elif char == "{":
+            self._i += 1
+            while True:
+                # Newlines inside inline tables are TOML 1.1; accepting them costs nothing.
+                self._skip(newlines=True)
+                if self._peek() == "}":
+                    break
+                entry_start = self._i
+                keys = self._keys()
+                self._skip(newlines=False)
+                self._expect("=")
+                self._skip(newlines=False)
+                full = (*path, *keys)
+                self._value(full)
+                self._entries[full] = _Span(entry_start, self._i)
+                self._skip(newlines=True)
+                if self._peek() == ",":
+                    self._i += 1
+            self._i += 1
+        else:
+            match = re.compile(r"[^,\]}\r\n#]+").match(self._text, self._i)
+            if match is None:
+                raise ValueError(f"expected a value at offset {self._i}")
+            self._i = start + len(match.group().rstrip())
+        self._values[path] = _Span(start, self._i)
+
+
+@dataclass(frozen=True)
+class PyprojectResult:
+    path: Path
+    dependencies: tuple[DeclaredRequirement, ...] = ()
+    optional: dict[str, tuple[DeclaredRequirement, ...]] = field(default_factory=dict)
+    groups: dict[str, tuple[DeclaredRequirement, ...]] = field(default_factory=dict)
+    poetry_dependencies: tuple[DeclaredRequirement, ...] = ()
+    platform_dependencies: dict[str, tuple[DeclaredRequirement, ...]] = field(default_factory=dict)
+    # Platform ("*" for `[tool.flet]`) → package name as written → local path or URL.
+    dev_packages: dict[str, dict[str, str]] = field(default_factory=dict)
+    requires_python: SpecifierSet | None = None
+    flet: FletSettings = field(default_factory=FletSettings)
+    # True when flet build would take its list from this file (and ignore requirements.txt).
+    has_dependencies: bool = False
+
+    @property
+    def main_dependencies(self) -> tuple[DeclaredRequirement, ...]:
+        """flet build's base list: poetry's when it has any, else `[project].dependencies`."""
+        return self.poetry_dependencies or self.dependencies
+
+
+_TOML_ERROR_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_TOML_ERROR_END = re.compile(r"\s*\(at end of document\)\s*$")
+
+
+def _decode_error(exc: Exception, text: str, path: str) -> InputError:
+    message = str(exc)
+    match = _TOML_ERROR_AT.search(message)
+    if match:
+        where = Location(path, int(match.group(1)), int(match.group(2)))
+        return InputError(f"invalid TOML: {message[: match.start()]}", where)
+    match = _TOML_ERROR_END.search(message)
+    if match:
+        lines = text.splitlines() or [""]
+        where = Location(path, len(lines), len(lines[-1]) + 1)
+        return InputError(f"invalid TOML: {message[: match.start()]} (at end of file)", where)
+    return InputError(f"invalid TOML: {message}", Location(path, 1))
+
+
+class _Reader:
+    def __init__(self, path: Path, text: str, origin: str) -> None:
+        self.path = path
+        self.origin = origin
+        try:
+            self.data: dict[str, Any] = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise _decode_error(exc, text, str(path)) from exc
+        self.locator = TomlLocator(text, str(path))
+
+    def get(self, path: KeyPath) -> Any:
+        node: Any = self.data
+        for key in path:
+            if not isinstance(node, dict) or key not in node:
+                return None
+            node = node[key]
+        return node
+
+    def table(self, path: KeyPath) -> dict[str, Any]:
+        value = self.get(path)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise InputError(f"[{_dotted(path)}] must be a table", self.locator.value(path))
+        return value
+
+    def strings(self, path: KeyPath) -> list[str] | None:
+        value = self.get(path)
+        if value is None:
+            return None
+        if not isinstance(value, list):
+            raise InputError(f"{_dotted(path)} must be a list of strings", self.locator.value(path))
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                raise InputError(
+                    f"{_dotted(path)} must be a list of strings; item {index + 1} is not",
+                    self.locator.value((*path, index)),
+                )
+        return list(value)
+
+    def requirement(
+        self, path: KeyPath, text: str, platform: str | None = None
+    ) -> DeclaredRequirement:
+        declared = parse_requirement_text(
+            text,
+            self.locator.value(path),
+            self.origin,
+            locate_offset=lambda offset: self.locator.offset_in_value(path, offset),
+        )
+        if platform is not None:
+            declared = DeclaredRequirement(
+                declared.text,
+                declared.location,
+                declared.origin,
+                declared.requirement,
+                declared.uncheckable_reason,
+                platform=platform,
+            )
+        return declared
+
+    def requirement_list(
+        self, path: KeyPath, platform: str | None = None
+    ) -> tuple[DeclaredRequirement, ...] | None:
+        items = self.strings(path)
+        if items is None:
+            return None
+        return tuple(
+            self.requirement((*path, index), item, platform) for index, item in enumerate(items)
+        )
+
+    # --- sections ------------------------------------------------------------------------------
+
+    def optional(self) -> dict[str, tuple[DeclaredRequirement, ...]]:
+        base: KeyPath = ("project", "optional-dependencies")
+        return {name: self.requirement_list((*base, name)) or () for name in self.table(base)}
+
+    def groups(self) -> dict[str, tuple[DeclaredRequirement, ...]]:
+        base: KeyPath = ("dependency-groups",)
+        table = self.table(base)
+        # PEP 735: group names compare like package names.
+        by_normal = {canonicalize_name(name): name for name in table}
+        done: dict[str, tuple[DeclaredRequirement, ...]] = {}
+
+        def expand(name: str, stack: tuple[str, ...]) -> tuple[DeclaredRequirement, ...]:
+            if name in done:
+                return done[name]
+            path: KeyPath = (*base, name)
+            items = table[name]
+            if not isinstance(items, list):
+                raise InputError(
+                    f"dependency group '{name}' must be a list", self.locator.value(path)
+                )
+            result: list[DeclaredRequirement] = []
+            for index, item in enumerate(items):
+                item_path: KeyPath = (*path, index)
+                if isinstance(item, str):
+                    result.append(self.requirement(item_path, item))
+                    continue
+                include = item.get("include-group") if isinstance(item, dict) else None
+                if not isinstance(include, str) or len(item) != 1:
+                    raise InputError(
+                        f"dependency group '{name}': item {index + 1} must be a requirement "
+                        'string or {include-group = "..."}',
+                        self.locator.value(item_path),
+                    )
+                target = by_normal.get(canonicalize_name(include))
+                where = self.locator.value((*item_path, "include-group"))
+                if target is None:
+                    raise InputError(
+                        f"dependency group '{name}' includes unknown group '{include}'", where
+                    )
+                if target in stack or target == name:
+                    chain = " -> ".join((*stack, name, target))
+                    raise InputError(f"dependency groups include each other: {chain}", where)
+                result.extend(expand(target, (*stack, name)))
+            done[name] = tuple(result)
+            return done[name]
+
+        return {name: expand(name, ()) for name in table}
+
+    def poetry(self) -> tuple[DeclaredRequirement, ...]:
+        base: KeyPath = ("tool", "poetry", "dependencies")
+        result: list[DeclaredRequirement] = []
+        for name, value in self.table(base).items():
+            if name.lower() == "python":
+                continue
+            result.append(self.poetry_dependency((*base, name), name, value))
+        return tuple(result)
+
+    def poetry_dependency(self, path: KeyPath, name: str, value: Any) -> DeclaredRequirement:
+        where = self.locator.entry(path)
+        markers = ""
+        if isinstance(value, str):
+            version: Any = value
+        elif isinstance(value, dict):
+            version = value.get("version")
+            if value.get("markers") is not None:
+                markers = f"; {value['markers']}"
+            if version is None:
+                return self._poetry_direct(name, value, where)
+            # flet build ignores `extras` (and `python`, `optional`) in poetry tables: follow it,
+            # since fletlint predicts what that build installs.
+        else:
+            raise InputError(
+                f"poetry dependency '{name}': multiple-constraint lists are not supported by "
+                "flet build; use one version constraint",
+                where,
+            )
+        if not isinstance(version, str):
+            raise InputError(f"poetry dependency '{name}': version must be a string", where)
+        try:
+            text = f"{name}{poetry_constraint(version)}{markers}"
+        except ValueError as exc:
+            raise InputError(f"poetry dependency '{name}': {exc}", where) from exc
+        declared = parse_requirement_text(text, where, self.origin)
+        return declared
+
+    def _poetry_direct(
+        self, name: str, value: dict[str, Any], where: Location
+    ) -> DeclaredRequirement:
+        # Mirrors flet build's conversion so `text` shows what pip receives.
+        if isinstance(value.get("git"), str):
+            url = value["git"]
+            text = f"{name} @ {url if url.startswith('git@') else 'git+' + url}"
+            rev = value.get("branch") or value.get("rev") or value.get("tag")
+            if rev:
+                text += f"@{rev}"
+            if value.get("subdirectory"):
+                text += f"#subdirectory={value['subdirectory']}"
+            reason = "a git dependency; fletlint cannot look it up on a package index"
+        elif isinstance(value.get("path"), str):
+            text = value["path"]
+            reason = "a local path; fletlint cannot look it up on a package index"
+        elif isinstance(value.get("url"), str):
+            text = value["url"]
+            reason = "a direct URL; fletlint cannot look it up on a package index"
+        else:
+            raise InputError(f"poetry dependency '{name}' has no version, git, path or url", where)
+        return DeclaredRequirement(text, where, self.origin, None, reason)
+
+    def requires_python(self) -> SpecifierSet | None:
+        path: KeyPath = ("project", "requires-python")
+        value = self.get(path)
+        if value is None:
+            poetry_python = self.get(("tool", "poetry", "dependencies", "python"))
+            if not isinstance(poetry_python, str):
+                return None
+            path, value = ("tool", "poetry", "dependencies", "python"), poetry_python
+            try:
+                value = poetry_constraint(value)
+            except ValueError:
+                return None
+        if not isinstance(value, str):
+            raise InputError("requires-python must be a string", self.locator.value(path))
+        try:
+            return SpecifierSet(value)
+        except InvalidSpecifier as exc:
+            raise InputError(
+                f"invalid requires-python '{value}': {exc}", self.locator.value(path)
+            ) from exc
+
+    def flet(
+        self,
+    ) -> tuple[FletSettings, dict[str, dict[str, str]], dict[str, tuple[DeclaredRequirement, ...]]]:
+        base: KeyPath = ("tool", "flet")
+        tool_flet = self.table(base)
+        source_packages: dict[str, frozenset[str]] = {}
+        target_arch: dict[str, tuple[str, ...]] = {}
+        dev_packages: dict[str, dict[str, str]] = {}
+        platform_deps: dict[str, tuple[DeclaredRequirement, ...]] = {}
+        scopes: list[tuple[str, KeyPath]] = [("*", base)]
+        scopes += [(p, (*base, p)) for p in PLATFORMS if isinstance(tool_flet.get(p), dict)]
+        for scope, path in scopes:
+            packages = self.strings((*path, "source_packages"))
+            if packages is not None:
+                source_packages[scope] = frozenset(canonicalize_name(p) for p in packages)
+            arch_path: KeyPath = (*path, "target_arch")
+            arch = self.get(arch_path)
+            arches = [arch] if isinstance(arch, str) else self.strings(arch_path)
+            if arches is not None:
+                # Flet's docs spell ABIs with dashes (arm64-v8a); wheel tags use underscores.
+                target_arch[scope] = tuple(a.replace("-", "_") for a in arches)
+            dev = self.table((*path, "dev_packages"))
+            if dev:
+                for name, location in dev.items():
+                    if not isinstance(location, str):
+                        raise InputError(
+                            f"dev_packages.{name} must be a path or URL string",
+                            self.locator.value((*path, "dev_packages", name)),
+                        )
+                dev_packages[scope] = dict(dev)
+            if scope != "*":
+                deps = self.requirement_list((*path, "dependencies"), platform=scope)
+                if deps is not None:
+                    platform_deps[scope] = deps
+        exclude: list[str] = []
+        for path in ((*base, "exclude"), (*base, "app", "exclude")):
+            exclude += self.strings(path) or []
+        settings = FletSettings(
+            source_packages=source_packages, target_arch=target_arch, exclude=tuple(exclude)
+        )
+        return settings, dev_packages, platform_deps
+
+
+def _dotted(path: KeyPath) -> str:
+    return ".".join(str(key) for key in path)
+
+
+_OPERATOR = re.compile(r"^(===|==|!=|<=|>=|~=|<|>)")
+
+
+def poetry_constraint(value: str) -> str:
+    """A poetry version constraint as a PEP 440 specifier ("" means any version).
+
+    `^x` → `>=x` and `~x` → `~=x` as flet build converts them (looser than poetry's own upper
+    bounds, but that is what the build installs); a bare version → `==x`; `*` → any.
+    """
+    value = value.strip()
+    if "||" in value or "|" in value:
+        raise ValueError(f"'{value}': alternatives ('||') cannot be expressed for pip")
+    if value in ("", "*"):
+        return ""
+    parts: list[str] = []
+    for part in (p.strip().replace(" ", "") for p in value.split(",")):
+        if not part or part == "*":
+            continue
+        if part.startswith("^"):
+            parts.append(f">={part[1:]}")
+        elif part.startswith("~") and not part.startswith("~="):
+            parts.append(f"~={part[1:]}")
+        elif _OPERATOR.match(part):
+            parts.append(part)
+        elif part.startswith("="):
+            parts.append(f"={part}")
+        else:
+            parts.append(f"=={part}")
+    return ",".join(parts)
+
+
+def apply_dev_packages(
+    requirements: tuple[DeclaredRequirement, ...],
+    dev_packages: Mapping[str, Mapping[str, str]],
+    platforms: tuple[str, ...] = MOBILE_PLATFORMS,
+) -> tuple[DeclaredRequirement, ...]:
+    """Mark the requirements flet build replaces with `name @ file:///…` as uncheckable.
+
+    A `[tool.flet].dev_packages` entry replaces the package everywhere; a platform's entry only
+    there, so such a requirement is split into one copy per platform.
+    """
+    normal = {
+        scope: {canonicalize_name(name): path for name, path in entries.items()}
+        for scope, entries in dev_packages.items()
+    }
+
+    def replaced(declared: DeclaredRequirement, scope: str) -> str | None:
+        if declared.requirement is None:
+            return None
+        name = canonicalize_name(declared.requirement.name)
+        return normal.get(scope, {}).get(name) or normal.get("*", {}).get(name)
+
+    def as_replaced(
+        declared: DeclaredRequirement, path: str, platform: str | None
+    ) -> DeclaredRequirement:
+        return DeclaredRequirement(
+            declared.text,
+            declared.location,
+            declared.origin,
+            None,
+            f"replaced by dev_packages: {path}",
+            platform=platform,
+            hashes=declared.hashes,
+        )
+
+    result: list[DeclaredRequirement] = []
+    for declared in requirements:
+        if declared.platform is not None:
+            path = replaced(declared, declared.platform)
+            result.append(as_replaced(declared, path, declared.platform) if path else declared)
+            continue
+        everywhere = replaced(declared, "*")
+        if everywhere:
+            result.append(as_replaced(declared, everywhere, None))
+            continue
+        per_platform = {p: replaced(declared, p) for p in platforms}
+        if not any(per_platform.values()):
+            result.append(declared)
+            continue
+        for platform, path in per_platform.items():
+            if path:
+                result.append(as_replaced(declared, path, platform))
+            else:
+                result.append(
+                    DeclaredRequirement(
+                        declared.text,
+                        declared.location,
+                        declared.origin,
+                        declared.requirement,
+                        declared.uncheckable_reason,
+                        platform=platform,
+                        hashes=declared.hashes,
+                    )
+                )
+    return tuple(result)
+
+
+def read_pyproject(
+    path: Path, *, text: str | None = None, origin: str | None = None
+) -> PyprojectResult:
+    """Read pyproject.toml (`text` replaces the file's contents, e.g. an unsaved editor buffer).
+
+    `origin` names the file in DeclaredRequirement.origin (default: the file name).
+    """
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise InputError(f"cannot read '{path}': {exc.strerror or exc}") from exc
+    reader = _Reader(path, text, origin or path.name)
+    dependencies = reader.requirement_list(("project", "dependencies"))
+    poetry = reader.poetry()
+    settings, dev_packages, platform_deps = reader.flet()
+    main = poetry or dependencies or ()
+    return PyprojectResult(
+        path=path,
+        dependencies=dependencies or (),
+        optional=reader.optional(),
+        groups=reader.groups(),
+        poetry_dependencies=poetry,
+        platform_dependencies=platform_deps,
+        dev_packages=dev_packages,
+        requires_python=reader.requires_python(),
+        flet=settings,
+        has_dependencies=bool(main) or any(platform_deps.values()),
+    )

@@ -1,0 +1,371 @@
+"""Read pip requirements files (`requirements.txt` and the files it includes) with exact locations.
+
+pip-requirements-parser supplies pip's own line handling (continuations, comments) and option table;
+it only reads from disk and reports line numbers, so this module feeds it text itself (unsaved
+editor buffers must win over the disk) and maps every requirement back to its line and columns.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pip_requirements_parser as prp
+from packaging.requirements import InvalidRequirement, Requirement
+
+from fletlint.linter.findings import InputError, Location
+from fletlint.linter.sources.model import DeclaredRequirement, IndexOptions
+
+__all__ = ["RequirementsResult", "parse_requirement_text", "read_requirements"]
+
+# pip accepts these in front of a URL; anything with them cannot be looked up on an index.
+_VCS_PREFIXES = ("git+", "hg+", "svn+", "bzr+")
+_URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip", ".tar")
+# Options pip dropped long ago; the parser still knows them only to flag them.
+_LEGACY_DESTS = frozenset(
+    {"allow_all_external", "allow_external", "allow_unverified", "always_unzip", "no_use_wheel"}
+)
+
+
+@dataclass(frozen=True)
+class RequirementsResult:
+    requirements: tuple[DeclaredRequirement, ...]
+    constraints: tuple[DeclaredRequirement, ...]
+    index_options: IndexOptions
+    files: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class _LogicalLine:
+    """One line as pip sees it (continuations joined), with where each character came from."""
+
+    number: int
+    text: str
+    # (line, column) of every character of `text`, both 1-based.
+    positions: tuple[tuple[int, int], ...]
+
+    def span(self, start: int, end: int, path: str) -> Location:
+        """Location of text[start:end]; clamps so a bad offset still points at the line."""
+        if not self.positions:
+            return Location(path=path, line=self.number)
+        start = max(0, min(start, len(self.positions) - 1))
+        end = max(start + 1, min(end, len(self.positions)))
+        line, column = self.positions[start]
+        end_line, last_column = self.positions[end - 1]
+        return Location(path, line, column, end_line, last_column + 1)
+
+
+def _logical_lines(content: str) -> dict[int, _LogicalLine]:
+    """Mirror `pip_requirements_parser.join_lines`, keeping each character's position.
+
+    The library's preprocess() numbers a joined line by its first physical line; the same numbering
+    is used here so its TextLines can be looked up by number.
+    """
+    result: dict[int, _LogicalLine] = {}
+    parts: list[str] = []
+    positions: list[tuple[int, int]] = []
+    primary: int | None = None
+
+    def flush(number: int) -> None:
+        result[number] = _LogicalLine(number, "".join(parts), tuple(positions))
+        parts.clear()
+        positions.clear()
+
+    for number, line in enumerate(content.splitlines(), start=1):
+        is_comment = prp.COMMENT_RE.match(line) is not None
+        if not line.endswith("\\") or is_comment:
+            if is_comment:
+                # The library prefixes comment lines with a space; that space exists nowhere.
+                parts.append(" ")
+                positions.append((number, 1))
+            parts.append(line)
+            positions.extend((number, col) for col in range(1, len(line) + 1))
+            flush(primary if primary is not None else number)
+            primary = None
+        else:
+            if primary is None:
+                primary = number
+            # The library strips backslashes at both ends (str.strip("\\")); track the left cut.
+            left = len(line) - len(line.lstrip("\\"))
+            kept = line.strip("\\")
+            parts.append(kept)
+            positions.extend((number, left + col) for col in range(1, len(kept) + 1))
+    if primary is not None:
+        flush(primary)
+    return result
+
+
+def _read_text(path: Path, texts: Mapping[Path, str], where: Location | None, what: str) -> str:
+    key = _key(path)
+    for candidate, text in texts.items():
+        if _key(candidate) == key:
+            return text
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise InputError(f"cannot read {what} '{path}': {reason}", where) from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # pip honours BOMs and `# -*- coding` lines; the library reproduces that.
+        return str(prp.auto_decode(raw))
+
+
+def _key(path: Path) -> Path:
+    return Path(os.path.abspath(path))
+
+
+def _origin(path: Path, root: Path) -> str:
+    try:
+        return _key(path).relative_to(_key(root)).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _is_url(text: str) -> bool:
+    return _URL_RE.match(text) is not None or text.startswith((*_VCS_PREFIXES, "file:"))
+
+
+def _looks_like_path(text: str) -> bool:
+    bare = text.split(";", 1)[0].split("[", 1)[0].strip()
+    return (
+        bare.startswith((".", "/", "~", "\\"))
+        or "/" in bare
+        or "\\" in bare
+        or bare.lower().endswith(_ARCHIVE_SUFFIXES)
+        or re.match(r"^[A-Za-z]:", bare) is not None
+    )
+
+
+def _requirement_error(text: str, exc: InvalidRequirement) -> tuple[str, int]:
+    """A one-line message from packaging's error, and the offset its caret points at."""
+    lines = str(exc).splitlines()
+    offset = 0
+    if len(lines) >= 3 and "^" in lines[-1]:
+        # packaging indents the echoed requirement and its caret line by four spaces.
+        offset = max(0, lines[-1].index("^") - 4)
+    reason = lines[0] if lines else str(exc)
+    return f"invalid requirement '{text}': {reason}", offset
+
+
+def parse_requirement_text(
+    text: str,
+    location: Location,
+    origin: str,
+    *,
+    hashes: tuple[str, ...] = (),
+    locate_offset: Callable[[int], Location] | None = None,
+) -> DeclaredRequirement:
+    """Turn one requirement string into a DeclaredRequirement; raise InputError when malformed.
+
+    Shared with pyproject.toml, where the same strings appear. `locate_offset` maps an offset in
+    `text` to a Location, so a syntax error can point at the character packaging complains about.
+    """
+    try:
+        parsed = Requirement(text)
+    except InvalidRequirement as exc:
+        if _is_url(text):
+            reason = "a direct URL; fletlint cannot look it up on a package index"
+        elif _looks_like_path(text):
+            reason = "a local path; fletlint cannot look it up on a package index"
+        else:
+            message, offset = _requirement_error(text, exc)
+            where = locate_offset(offset) if locate_offset is not None else location
+            raise InputError(message, where) from exc
+        return DeclaredRequirement(text, location, origin, None, reason, hashes=hashes)
+    if parsed.url is not None:
+        reason = f"'{parsed.name}' comes from a direct URL; fletlint cannot look it up on an index"
+        return DeclaredRequirement(text, location, origin, None, reason, hashes=hashes)
+    return DeclaredRequirement(text, location, origin, parsed, hashes=hashes)
+
+
+class _Reader:
+    def __init__(self, root: Path, texts: Mapping[Path, str]) -> None:
+        self.root = root
+        self.texts = texts
+        self.requirements: list[DeclaredRequirement] = []
+        self.constraints: list[DeclaredRequirement] = []
+        self.files: list[Path] = []
+        self.seen: set[tuple[Path, bool]] = set()
+        self.index_url: str | None = None
+        self.extra_index_urls: list[str] = []
+        self.find_links: list[str] = []
+        self.no_index = False
+
+    def read(
+        self,
+        path: Path,
+        *,
+        constraint: bool,
+        stack: tuple[Path, ...],
+        where: Location | None,
+    ) -> None:
+        key = _key(path)
+        if key in stack:
+            chain = " -> ".join(_origin(p, self.root) for p in (*stack, key))
+            raise InputError(f"requirements files include each other: {chain}", where)
+        if (key, constraint) in self.seen:
+            # pip would read a file included twice twice; once is enough to know what it asks for.
+            return
+        what = "constraints file" if constraint else "requirements file"
+        content = _read_text(path, self.texts, where, what)
+        self.seen.add((key, constraint))
+        if path not in self.files:
+            self.files.append(path)
+        lines = _logical_lines(content)
+        parse_line = prp.get_line_parser()
+        origin = _origin(path, self.root)
+        for item in prp.preprocess(content):
+            if isinstance(item, prp.CommentLine):
+                continue
+            number, text = item
+            logical = lines.get(number) or _LogicalLine(number, text, ())
+            text_start = len(logical.text) - len(logical.text.lstrip())
+            line_location = logical.span(text_start, text_start + len(text), str(path))
+            try:
+                req_string, options, arguments = parse_line(text)
+            except prp.OptionParsingError as exc:
+                message = str(exc.msg).replace("pip_requirements_parser: error: ", "").strip()
+                raise InputError(message, line_location) from exc
+            except ValueError as exc:  # shlex: unbalanced quotes in the options part
+                raise InputError(f"cannot parse line: {exc}", line_location) from exc
+            self._check_legacy(options, line_location)
+            if req_string.strip():
+                self._requirement(
+                    req_string.strip(), options, logical, text_start, path, origin, constraint
+                )
+            elif options.editables:
+                self._editable(
+                    options.editables, logical, text_start, text, path, origin, constraint
+                )
+            else:
+                if arguments:
+                    raise InputError(
+                        f"unexpected text after an option: {' '.join(arguments)}", line_location
+                    )
+                self._options(options, path, logical, text_start, text, constraint, (*stack, key))
+
+    def _check_legacy(self, options: Any, where: Location) -> None:
+        for dest in _LEGACY_DESTS:
+            if getattr(options, dest, None):
+                flag = prp.OPT_BY_OPTIONS_DEST.get(dest, dest)
+                raise InputError(f"{flag} is a legacy option that pip no longer supports", where)
+
+    def _add(self, declared: DeclaredRequirement, constraint: bool) -> None:
+        (self.constraints if constraint else self.requirements).append(declared)
+
+    def _requirement(
+        self,
+        req_string: str,
+        options: Any,
+        logical: _LogicalLine,
+        start: int,
+        path: Path,
+        origin: str,
+        constraint: bool,
+    ) -> None:
+        location = logical.span(start, start + len(req_string), str(path))
+        hashes = tuple(options.hashes or ())
+        declared = parse_requirement_text(
+            req_string,
+            location,
+            origin,
+            hashes=hashes,
+            locate_offset=lambda offset: logical.span(
+                start + offset, start + len(req_string), str(path)
+            ),
+        )
+        # Global options (e.g. --no-binary) after a requirement are ignored by pip; so here.
+        self._add(declared, constraint)
+
+    def _editable(
+        self,
+        editables: list[str],
+        logical: _LogicalLine,
+        start: int,
+        text: str,
+        path: Path,
+        origin: str,
+        constraint: bool,
+    ) -> None:
+        for value in editables:
+            found = text.find(value)
+            if found < 0:
+                # Quoted on the line (shlex removed the quotes): underline the whole line.
+                location = logical.span(start, start + len(text), str(path))
+            else:
+                location = logical.span(start + found, start + found + len(value), str(path))
+            reason = "an editable install (-e); fletlint cannot look it up on a package index"
+            self._add(DeclaredRequirement(value, location, origin, None, reason), constraint)
+
+    def _options(
+        self,
+        options: Any,
+        path: Path,
+        logical: _LogicalLine,
+        start: int,
+        text: str,
+        constraint: bool,
+        stack: tuple[Path, ...],
+    ) -> None:
+        def where(value: str) -> Location:
+            found = text.rfind(value)
+            if found < 0:
+                return logical.span(start, start + len(text), str(path))
+            return logical.span(start + found, start + found + len(value), str(path))
+
+        if options.index_url:
+            self.index_url = options.index_url.lstrip("=")
+        for url in options.extra_index_urls or ():
+            self.extra_index_urls.append(url.lstrip("="))
+        for link in options.find_links or ():
+            link = link.lstrip("=")
+            if not _is_url(link):
+                # pip resolves a relative --find-links against the requirements file's folder.
+                link = os.path.normpath(os.path.join(_key(path).parent, os.path.expanduser(link)))
+            self.find_links.append(link)
+        if options.no_index:
+            self.no_index = True
+        nested = [(v, False) for v in options.requirements or ()]
+        nested += [(v, True) for v in options.constraints or ()]
+        for value, is_constraint in nested:
+            value = value.lstrip("=")
+            location = where(value)
+            if _is_url(value):
+                raise InputError(
+                    f"remote requirements files are not supported: '{value}'", location
+                )
+            # pip: -r inside a constraints file still lists requirements, and -c constraints.
+            self.read(path.parent / value, constraint=is_constraint, stack=stack, where=location)
+
+
+def read_requirements(
+    path: Path,
+    *,
+    texts: Mapping[Path, str] | None = None,
+    root: Path | None = None,
+) -> RequirementsResult:
+    """Read a requirements file and every file it includes with -r / -c.
+
+    `texts` maps paths to unsaved editor contents that replace what is on disk.
+    `root` (default: the file's folder) is what `origin` names are relative to.
+    """
+    reader = _Reader(root if root is not None else path.parent, texts or {})
+    reader.read(path, constraint=False, stack=(), where=None)
+    return RequirementsResult(
+        requirements=tuple(reader.requirements),
+        constraints=tuple(reader.constraints),
+        index_options=IndexOptions(
+            index_url=reader.index_url,
+            extra_index_urls=tuple(reader.extra_index_urls),
+            find_links=tuple(reader.find_links),
+            no_index=reader.no_index,
+        ),
+        files=tuple(reader.files),
+    )
