@@ -1,0 +1,785 @@
+"""The only part of fletlint that talks to package indexes.
+
+It reads project listings (PEP 691 JSON or PEP 503 HTML, from http(s) or file:// indexes and
+pip-style find-links) and core metadata (PEP 658 first, then range requests into the wheel, then a
+full download), merges every configured source the way pip does, caches HTTP responses on disk and
+turns any unreadable index into a single IndexProblem instead of an exception, so that a resolution
+can always finish and say what it could not see.
+
+Credentials: `DistFile.url` keeps the URL as pip would use it (possibly with `user:pw@`), but every
+text we produce (problems, progress, error messages) goes through `redact_url` / `redact_text`, and
+requests are sent with a credential-free URL plus an explicit Basic auth header.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import hashlib
+import io
+import json
+import struct
+import tarfile
+import threading
+import time
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit, urlunsplit
+
+import httpx
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import InvalidVersion, Version
+
+from fletlint.linter.index.cache import CacheEntry, HttpCache, parse_cache_control
+from fletlint.linter.index.model import (
+    ClientStats,
+    CoreMetadata,
+    DistFile,
+    IndexProblem,
+    IndexSource,
+    ProjectListing,
+)
+from fletlint.linter.index.snapshot import load_snapshot, snapshot_files
+from fletlint.linter.index.urls import (
+    netloc_of,
+    normalize_index_url,
+    redact_text,
+    redact_url,
+    split_credentials,
+    url_to_path,
+)
+
+ACCEPT_SIMPLE = (
+    "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, "
+    "text/html;q=0.01"
+)
+ACCEPT_FLAT = "text/html"
+# Not sent to servers: the cache namespace for extracted core metadata, keyed by file URL.
+_METADATA_NS = "fletlint/core-metadata"
+_TAIL = 65536  # bytes asked for first when reading a wheel's central directory (like uv / pip)
+_MAX_ARCHIVE_MEMBER = 16 * 1024 * 1024  # a METADATA/PKG-INFO larger than this is not real
+
+T = TypeVar("T")
+
+
+class _SourceError(Exception):
+    """The index cannot be read; `message` is already credential-free."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class _NotCached(Exception):
+    """Offline mode, and the cache has no answer."""
+
+
+@dataclass(frozen=True)
+class _Link:
+    url: str  # without fragment
+    filename: str
+    requires_python: str | None = None
+    yanked: bool = False
+    hashes: tuple[tuple[str, str], ...] = ()
+    has_metadata: bool = False
+    metadata_hashes: tuple[tuple[str, str], ...] = ()
+
+
+class _AnchorParser(HTMLParser):
+    def __init__(self) -> None:
+        # convert_charrefs also unescapes attribute values (`&gt;=3.9` → `>=3.9`).
+        super().__init__(convert_charrefs=True)
+        self.anchors: list[dict[str, str | None]] = []
+        self.base: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.anchors.append(dict(attrs))
+        elif tag == "base" and self.base is None:
+            self.base = dict(attrs).get("href")
+
+
+def _hashes_from_fragment(fragment: str) -> tuple[tuple[str, str], ...]:
+    found = []
+    for part in fragment.split("&"):
+        algo, _, digest = part.partition("=")
+        if algo in hashlib.algorithms_guaranteed and digest:
+            found.append((algo, digest.lower()))
+    return tuple(found)
+
+
+def _filename_of(url: str) -> str:
+    return unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+
+
+def parse_html_page(body: bytes, page_url: str) -> list[_Link]:
+    parser = _AnchorParser()
+    parser.feed(body.decode("utf-8", "replace"))
+    parser.close()
+    base = urljoin(page_url, parser.base) if parser.base else page_url
+    links = []
+    for anchor in parser.anchors:
+        href = anchor.get("href")
+        if not href:
+            continue
+        url, fragment = urldefrag(urljoin(base, href.strip()))
+        has_meta = False
+        meta_hashes: tuple[tuple[str, str], ...] = ()
+        # PEP 714: data-core-metadata is the name; data-dist-info-metadata the legacy spelling.
+        key = "data-core-metadata" if "data-core-metadata" in anchor else "data-dist-info-metadata"
+        if key in anchor:
+            value = anchor[key]
+            if value is None or value.strip().lower() == "true":
+                has_meta = True
+            elif value.strip().lower() != "false":
+                has_meta = True
+                meta_hashes = _hashes_from_fragment(value.strip())
+        links.append(
+            _Link(
+                url=url,
+                filename=_filename_of(url),
+                requires_python=anchor.get("data-requires-python"),
+                yanked="data-yanked" in anchor,
+                hashes=_hashes_from_fragment(fragment),
+                has_metadata=has_meta,
+                metadata_hashes=meta_hashes,
+            )
+        )
+    return links
+
+
+def parse_json_page(body: bytes, page_url: str) -> list[_Link]:
+    data = json.loads(body)
+    links = []
+    for entry in data.get("files", []):
+        if not isinstance(entry, dict) or not entry.get("url"):
+            continue
+        url, fragment = urldefrag(urljoin(page_url, str(entry["url"])))
+        raw_hashes = entry.get("hashes") or {}
+        hashes = tuple(sorted((str(k), str(v).lower()) for k, v in raw_hashes.items()))
+        meta: Any = entry.get("core-metadata", entry.get("dist-info-metadata", False))
+        meta_hashes: tuple[tuple[str, str], ...] = ()
+        if isinstance(meta, dict):
+            meta_hashes = tuple(sorted((str(k), str(v).lower()) for k, v in meta.items()))
+        links.append(
+            _Link(
+                url=url,
+                filename=str(entry.get("filename") or _filename_of(url)),
+                requires_python=entry.get("requires-python"),
+                yanked=bool(entry.get("yanked", False)),
+                hashes=hashes or _hashes_from_fragment(fragment),
+                has_metadata=bool(meta),
+                metadata_hashes=meta_hashes,
+            )
+        )
+    return links
+
+
+def _lenient_specifier(text: str | None) -> SpecifierSet | None:
+    if not text or not text.strip():
+        return None
+    try:
+        return SpecifierSet(text)
+    except InvalidSpecifier:
+        return None
+
+
+def parse_core_metadata(raw: bytes, name: str, version: Version) -> CoreMetadata:
+    """METADATA / PKG-INFO → CoreMetadata; lines that do not parse are skipped, like pip warns."""
+    msg = email.parser.HeaderParser().parsestr(raw.decode("utf-8", "replace"))
+    requires: list[Requirement] = []
+    for line in msg.get_all("Requires-Dist") or []:
+        try:
+            requires.append(Requirement(str(line)))
+        except InvalidRequirement:
+            continue
+    meta_name = msg.get("Name")
+    try:
+        meta_version = Version(str(msg.get("Version"))) if msg.get("Version") else version
+    except InvalidVersion:
+        meta_version = version
+    extras = tuple(str(canonicalize_name(str(e))) for e in msg.get_all("Provides-Extra") or [])
+    return CoreMetadata(
+        name=str(canonicalize_name(str(meta_name))) if meta_name else name,
+        version=meta_version,
+        requires_dist=tuple(requires),
+        requires_python=_lenient_specifier(msg.get("Requires-Python")),
+        provides_extra=extras,
+    )
+
+
+def _pick_member(names: Iterable[str], suffix: str, project: str) -> str | None:
+    """The top-level `<dir>/<suffix>`, preferring a dir named after the project."""
+    candidates = [n for n in names if n.count("/") == 1 and n.endswith("/" + suffix)]
+    for candidate in candidates:
+        top = candidate.split("/", 1)[0]
+        stem = top.rsplit(".dist-info", 1)[0].rsplit("-", 1)[0]
+        if canonicalize_name(stem) == project:
+            return candidate
+    return candidates[0] if candidates else None
+
+
+def metadata_from_archive(source: bytes | Path, filename: str, project: str) -> bytes | None:
+    """Read METADATA (wheel) or PKG-INFO (sdist) from an archive; nothing is extracted or run."""
+    fh: Any = io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")  # noqa: SIM115
+    try:
+        if filename.endswith((".whl", ".zip")):
+            with zipfile.ZipFile(fh) as zf:
+                suffix = "METADATA" if filename.endswith(".whl") else "PKG-INFO"
+                member = _pick_member(zf.namelist(), suffix, project)
+                if member is None or zf.getinfo(member).file_size > _MAX_ARCHIVE_MEMBER:
+                    return None
+                return zf.read(member)
+        with tarfile.open(fileobj=fh, mode="r:*") as tf:
+            members = {m.name: m for m in tf.getmembers() if m.isfile()}
+            chosen = _pick_member(members, "PKG-INFO", project)
+            if chosen is None or members[chosen].size > _MAX_ARCHIVE_MEMBER:
+                return None
+            extracted = tf.extractfile(members[chosen])
+            return extracted.read() if extracted else None
+    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, KeyError, zlib.error):
+        return None
+    finally:
+        fh.close()
+
+
+@dataclass
+class _Memo:
+    futures: dict[str, Future[Any]] = field(default_factory=dict)
+
+
+class IndexClient:
+    def __init__(
+        self,
+        sources: Sequence[IndexSource],
+        *,
+        cache_dir: Path | None,
+        offline: bool = False,
+        snapshot_index: str | None = None,
+        timeout: float = 10.0,
+        max_workers: int = 16,
+        on_progress: Callable[[str], None] | None = None,
+    ) -> None:
+        self.sources: tuple[IndexSource, ...] = tuple(
+            s if s.name else replace(s, name=redact_url(s.url)) for s in sources
+        )
+        self._offline = offline
+        self._on_progress = on_progress
+        self._cache = HttpCache(cache_dir) if cache_dir is not None else None
+        self._snapshot_key = (
+            normalize_index_url(split_credentials(snapshot_index)[0]) if snapshot_index else None
+        )
+        # pip reuses an index's credentials for every URL on the same host (files hosted beside
+        # the index often come as credential-free absolute links); so do we.
+        self._auth: dict[str, tuple[str, str]] = {}
+        for source in self.sources:
+            _, creds = split_credentials(source.url)
+            if creds is not None:
+                self._auth.setdefault(netloc_of(source.url), creds)
+        self._by_name = {s.name: s for s in self.sources}
+        self._lock = threading.Lock()
+        self._stats_lock = threading.Lock()
+        self._stats = ClientStats()
+        self._listings = _Memo()
+        self._metadata = _Memo()
+        self._flat = _Memo()
+        self._metadata_hashes: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._problems: list[IndexProblem] = []
+        self._reported: set[str] = set()
+        self._dead: set[str] = set()
+        self._http = httpx.Client(
+            http1=True,
+            http2=False,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            limits=httpx.Limits(max_connections=16, max_keepalive_connections=16),
+            follow_redirects=True,
+            headers={"User-Agent": "fletlint"},
+            # One retry for failed connects only: a hiccup should not declare an index down.
+            transport=httpx.HTTPTransport(retries=1),
+        )
+        self._pool = ThreadPoolExecutor(max_workers, thread_name_prefix="fletlint-index")
+
+    # ---------------------------------------------------------------- public API
+
+    @property
+    def problems(self) -> tuple[IndexProblem, ...]:
+        with self._lock:
+            return tuple(self._problems)
+
+    @property
+    def stats(self) -> ClientStats:
+        return self._stats
+
+    def listing(self, name: str) -> ProjectListing:
+        project = str(canonicalize_name(name))
+        return self._once(self._listings, project, lambda: self._build_listing(project))
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        unique = {str(canonicalize_name(n)) for n in names}
+        self._run_all([self._pool.submit(self.listing, n) for n in sorted(unique)])
+
+    def metadata(self, file: DistFile) -> CoreMetadata:
+        return self._once(self._metadata, file.url, lambda: self._load_metadata(file))
+
+    def prefetch_metadata(self, files: Iterable[DistFile]) -> None:
+        unique = {f.url: f for f in files}
+        self._run_all([self._pool.submit(self.metadata, f) for f in unique.values()])
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+        self._http.close()
+
+    def __enter__(self) -> IndexClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---------------------------------------------------------------- plumbing
+
+    def _once(self, memo: _Memo, key: str, compute: Callable[[], T]) -> T:
+        """Compute once per key even when many threads ask at the same time."""
+        with self._lock:
+            future = memo.futures.get(key)
+            owner = future is None
+            if future is None:
+                future = Future()
+                memo.futures[key] = future
+        if owner:
+            try:
+                future.set_result(compute())
+            except BaseException as exc:
+                future.set_exception(exc)
+        result: T = future.result()
+        return result
+
+    @staticmethod
+    def _run_all(futures: list[Future[Any]]) -> None:
+        wait(futures)
+        for future in futures:
+            future.result()  # surface programming errors instead of swallowing them
+
+    def _count(self, stat: str, n: int = 1) -> None:
+        with self._stats_lock:
+            if hasattr(self._stats, stat) and stat != "extra":
+                setattr(self._stats, stat, getattr(self._stats, stat) + n)
+            else:
+                self._stats.extra[stat] = self._stats.extra.get(stat, 0) + n
+
+    def _progress(self, message: str) -> None:
+        if self._on_progress is not None:
+            self._on_progress(redact_text(message))
+
+    def _is_snapshot_source(self, source: IndexSource) -> bool:
+        if self._snapshot_key is None or source.kind != "simple":
+            return False
+        return normalize_index_url(split_credentials(source.url)[0]) == self._snapshot_key
+
+    def _report(self, source: IndexSource, message: str, *, dead: bool) -> None:
+        fallback = None
+        if self._is_snapshot_source(source):
+            fallback = load_snapshot().describe(source.name)
+        with self._lock:
+            if dead:
+                self._dead.add(source.url)
+            if source.url in self._reported:
+                return
+            self._reported.add(source.url)
+            self._problems.append(IndexProblem(source.name, redact_text(message), fallback))
+
+    # ---------------------------------------------------------------- HTTP
+
+    def _request(self, url: str, headers: dict[str, str]) -> httpx.Response:
+        bare, creds = split_credentials(url)
+        if creds is None:
+            creds = self._auth.get(netloc_of(bare))
+        auth = httpx.BasicAuth(*creds) if creds else None
+        self._count("requests")
+        try:
+            return self._http.get(bare, headers=headers, auth=auth)
+        except httpx.HTTPError as exc:
+            detail = redact_text(str(exc)) or type(exc).__name__
+            raise _SourceError(f"cannot reach {redact_url(url)}: {detail}") from None
+
+    @staticmethod
+    def _status_error(url: str, response: httpx.Response) -> _SourceError:
+        reason = response.reason_phrase or ""
+        return _SourceError(f"HTTP {response.status_code} {reason} for {redact_url(url)}".strip())
+
+    def _get(self, url: str, accept: str) -> CacheEntry:
+        """GET through the cache; returns status 200 or 404 entries, raises for the rest."""
+        entry = self._cache.get(url, accept) if self._cache else None
+        if self._offline:
+            if entry is None:
+                raise _NotCached
+            self._count("cache_hits")
+            return entry
+        if entry is not None and entry.is_fresh():
+            self._count("cache_hits")
+            return entry
+        headers = {"Accept": accept}
+        if entry is not None and entry.status == 200 and entry.has_validators:
+            if entry.etag:
+                headers["If-None-Match"] = entry.etag
+            if entry.last_modified:
+                headers["If-Modified-Since"] = entry.last_modified
+            self._count("conditional_requests")
+        response = self._request(url, headers)
+        max_age, storable = parse_cache_control(response.headers.get("cache-control"))
+        final_url = split_credentials(str(response.url))[0]
+        if response.status_code == 304 and entry is not None:
+            self._count("not_modified")
+            if self._cache is not None:
+                return self._cache.touch(url, accept, entry, max_age)
+            return entry
+        if response.status_code in (404, 410):
+            # Remembered so that offline mode knows "not on this index" from "never asked".
+            new = CacheEntry(b"", status=404, stored_at=time.time(), url=final_url)
+        elif response.status_code == 200:
+            new = CacheEntry(
+                body=response.content,
+                status=200,
+                etag=response.headers.get("etag"),
+                last_modified=response.headers.get("last-modified"),
+                max_age=max_age,
+                stored_at=time.time(),
+                content_type=response.headers.get("content-type", ""),
+                url=final_url,
+            )
+        else:
+            raise self._status_error(url, response)
+        if self._cache is not None and storable:
+            self._cache.put(url, accept, new)
+        return new
+
+    def _download(self, url: str) -> bytes:
+        response = self._request(url, {"Accept": "*/*"})
+        if response.status_code != 200:
+            raise self._status_error(url, response)
+        return response.content
+
+    # ---------------------------------------------------------------- listings
+
+    def _build_listing(self, project: str) -> ProjectListing:
+        files: list[DistFile] = []
+        seen: set[tuple[str, str]] = set()
+        for source in self.sources:
+            for dist in self._files_from(source, project):
+                if (dist.index, dist.url) not in seen:
+                    seen.add((dist.index, dist.url))
+                    files.append(dist)
+        return ProjectListing(project, tuple(files))
+
+    def _files_from(self, source: IndexSource, project: str) -> list[DistFile]:
+        if source.url in self._dead:
+            return self._fallback(source, project)
+        self._progress(f"listing {project} on {source.name}")
+        try:
+            if source.kind == "find-links":
+                links = self._flat_links(source)
+            elif source.url.startswith("file:"):
+                links = self._file_index_links(source, project)
+            else:
+                links = self._simple_links(source, project)
+        except _SourceError as exc:
+            self._report(source, exc.message, dead=True)
+            return self._fallback(source, project)
+        except _NotCached:
+            self._report(source, f"{source.name} is not in the cache (offline mode)", dead=False)
+            return self._fallback(source, project)
+        except (ValueError, UnicodeDecodeError) as exc:  # an unparsable page
+            self._report(source, f"unreadable page from {source.name}: {exc}", dead=True)
+            return self._fallback(source, project)
+        files = []
+        for link in links:
+            dist = self._to_file(link, project, source.name)
+            if dist is not None:
+                files.append(dist)
+        return files
+
+    def _fallback(self, source: IndexSource, project: str) -> list[DistFile]:
+        if not self._is_snapshot_source(source):
+            return []
+        self._count("snapshot_listings")
+        return list(snapshot_files(project, source.name, split_credentials(source.url)[0]))
+
+    def _with_source_credentials(self, page_url: str, source_url: str) -> str:
+        """Relative links inherit the index's credentials, as they do in pip."""
+        bare_source, creds = split_credentials(source_url)
+        if creds is None or netloc_of(page_url) != netloc_of(bare_source):
+            return page_url
+        userinfo = urlsplit(source_url).netloc.rpartition("@")[0]
+        parts = urlsplit(page_url)
+        return urlunsplit(parts._replace(netloc=f"{userinfo}@{parts.netloc}"))
+
+    def _simple_links(self, source: IndexSource, project: str) -> list[_Link]:
+        url = urljoin(source.url, project + "/")
+        entry = self._get(url, ACCEPT_SIMPLE)
+        if entry.status == 404:
+            return []
+        base = self._with_source_credentials(entry.url or split_credentials(url)[0], source.url)
+        if "json" in entry.content_type.lower():
+            return parse_json_page(entry.body, base)
+        return parse_html_page(entry.body, base)
+
+    def _file_index_links(self, source: IndexSource, project: str) -> list[_Link]:
+        root = url_to_path(source.url)
+        if not root.is_dir():
+            raise _SourceError(f"index folder {redact_url(source.url)} does not exist")
+        page = root / project / "index.html"
+        if not page.is_file():
+            # Tolerate folders named before normalisation (e.g. `Django/`); pip would not.
+            page = next(
+                (
+                    child / "index.html"
+                    for child in root.iterdir()
+                    if canonicalize_name(child.name) == project and (child / "index.html").is_file()
+                ),
+                page,
+            )
+            if not page.is_file():
+                return []
+        return parse_html_page(page.read_bytes(), page.as_uri())
+
+    def _flat_links(self, source: IndexSource) -> list[_Link]:
+        """All links of a find-links source, read once per run."""
+        return self._once(self._flat, source.url, lambda: self._read_flat(source))
+
+    def _read_flat(self, source: IndexSource) -> list[_Link]:
+        if source.url.startswith("file:"):
+            path = url_to_path(source.url)
+            if path.is_dir():
+                return [
+                    _Link(url=child.as_uri(), filename=child.name)
+                    for child in sorted(path.iterdir())
+                    if child.is_file()
+                ]
+            if path.is_file():
+                return parse_html_page(path.read_bytes(), path.as_uri())
+            raise _SourceError(f"find-links location {redact_url(source.url)} does not exist")
+        entry = self._get(source.url, ACCEPT_FLAT)
+        if entry.status == 404:
+            raise _SourceError(f"find-links page {redact_url(source.url)} not found (HTTP 404)")
+        base = self._with_source_credentials(entry.url or source.url, source.url)
+        return parse_html_page(entry.body, base)
+
+    def _to_file(self, link: _Link, project: str, index: str) -> DistFile | None:
+        filename = link.filename
+        try:
+            if filename.endswith(".whl"):
+                name, version, _build, tags = parse_wheel_filename(filename)
+                is_wheel = True
+            elif filename.endswith((".tar.gz", ".zip")):
+                name, version = parse_sdist_filename(filename)
+                tags = frozenset()
+                is_wheel = False
+            else:
+                return None
+        except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+            return None
+        if name != project:
+            return None
+        metadata_url = link.url + ".metadata" if link.has_metadata else None
+        if metadata_url and link.metadata_hashes:
+            with self._lock:
+                self._metadata_hashes[metadata_url] = link.metadata_hashes
+        return DistFile(
+            filename=filename,
+            url=link.url,
+            index=index,
+            name=str(name),
+            version=version,
+            is_wheel=is_wheel,
+            tags=frozenset(tags),
+            requires_python=_lenient_specifier(link.requires_python),
+            yanked=link.yanked,
+            hashes=link.hashes,
+            metadata_url=metadata_url,
+        )
+
+    # ---------------------------------------------------------------- metadata
+
+    def _load_metadata(self, file: DistFile) -> CoreMetadata:
+        if file.from_snapshot:
+            return self._borrowed_metadata(file)
+        self._progress(f"metadata of {file.filename}")
+        source = self._by_name.get(file.index)
+        try:
+            raw = self._metadata_bytes(file)
+        except _SourceError as exc:
+            if source is not None:
+                self._report(source, exc.message, dead=True)
+            raw = None
+        except _NotCached:
+            if source is not None:
+                message = f"metadata of {file.filename} is not in the cache (offline mode)"
+                self._report(source, message, dead=False)
+            raw = None
+        if raw is None:
+            self._count("metadata_missing")
+            return CoreMetadata(file.name, file.version)
+        return parse_core_metadata(raw, file.name, file.version)
+
+    def _borrowed_metadata(self, file: DistFile) -> CoreMetadata:
+        """Snapshot files have no metadata of their own: dependencies rarely differ between a
+        project's platform builds, so a real file of the same version elsewhere stands in."""
+        real = [
+            f
+            for f in self.listing(file.name).files
+            if not f.from_snapshot and f.version == file.version
+        ]
+        # Prefer what is cheapest to read: PEP 658 metadata, then wheels, then sdists.
+        real.sort(key=lambda f: (f.metadata_url is None, not f.is_wheel, f.filename))
+        if real:
+            return self.metadata(real[0])
+        return CoreMetadata(file.name, file.version)
+
+    def _metadata_bytes(self, file: DistFile) -> bytes | None:
+        if file.url.startswith("file:"):
+            return self._local_metadata(file)
+        if self._cache is not None:
+            cached = self._cache.get(file.url, _METADATA_NS)
+            if cached is not None:
+                self._count("cache_hits")
+                return cached.body
+        if self._offline:
+            raise _NotCached
+        raw = self._pep658(file) if file.metadata_url else None
+        if raw is None and file.is_wheel:
+            raw = self._wheel_metadata_by_range(file)
+        if raw is None:
+            self._count("metadata_download")
+            raw = metadata_from_archive(self._download(file.url), file.filename, file.name)
+        if raw is not None and self._cache is not None:
+            # Released files never change (PyPI forbids re-uploads), so no revalidation.
+            entry = CacheEntry(raw, stored_at=time.time(), url=file.url, immutable=True)
+            self._cache.put(file.url, _METADATA_NS, entry)
+        return raw
+
+    def _local_metadata(self, file: DistFile) -> bytes | None:
+        if file.metadata_url:
+            meta_path = url_to_path(file.metadata_url)
+            if meta_path.is_file():
+                return meta_path.read_bytes()
+        path = url_to_path(file.url)
+        if not path.is_file():
+            raise _SourceError(f"{redact_url(file.url)} does not exist")
+        return metadata_from_archive(path, file.filename, file.name)
+
+    def _pep658(self, file: DistFile) -> bytes | None:
+        assert file.metadata_url is not None
+        response = self._request(file.metadata_url, {"Accept": "*/*"})
+        if response.status_code in (404, 410):
+            return None  # the index advertised it but lacks it: read the wheel instead
+        if response.status_code != 200:
+            raise self._status_error(file.metadata_url, response)
+        body = response.content
+        with self._lock:
+            expected = self._metadata_hashes.get(file.metadata_url, ())
+        for algo, digest in expected:
+            if algo in hashlib.algorithms_guaranteed:
+                if hashlib.new(algo, body).hexdigest() != digest:
+                    self._count("metadata_hash_mismatch")
+                    return None
+                break
+        self._count("metadata_pep658")
+        return body
+
+    def _range_get(self, url: str, spec: str) -> httpx.Response:
+        self._count("range_requests")
+        # identity: a compressed 206 would not be addressable by byte offsets.
+        return self._request(url, {"Range": f"bytes={spec}", "Accept-Encoding": "identity"})
+
+    def _wheel_metadata_by_range(self, file: DistFile) -> bytes | None:
+        """Read `*.dist-info/METADATA` from a remote wheel with a few range requests.
+
+        Returns None when the wheel is laid out in a way this reader does not handle (zip64,
+        unusual compression, server quirks): the caller then downloads the whole file.
+        """
+        url = file.url
+        response = self._range_get(url, f"-{_TAIL}")
+        if response.status_code == 200:  # server ignores ranges: we already have the whole file
+            self._count("metadata_download")
+            return metadata_from_archive(response.content, file.filename, file.name)
+        if response.status_code != 206:
+            if response.status_code in (416, 501):
+                return None
+            raise self._status_error(url, response)
+        content_range = response.headers.get("content-range", "")
+        try:
+            total = int(content_range.rsplit("/", 1)[1])
+        except (IndexError, ValueError):
+            return None
+        tail = response.content
+        tail_start = total - len(tail)
+
+        def read(start: int, end: int) -> bytes | None:
+            if start >= tail_start:
+                return tail[start - tail_start : end - tail_start]
+            part = self._range_get(url, f"{start}-{end - 1}")
+            if part.status_code == 206 and len(part.content) == end - start:
+                return part.content
+            return None
+
+        eocd = tail.rfind(b"PK\x05\x06")
+        if eocd < 0 or len(tail) - eocd < 22:
+            return None
+        (_, _, _, _, count, cd_size, cd_offset, _) = struct.unpack(
+            "<4sHHHHIIH", tail[eocd : eocd + 22]
+        )
+        if cd_offset == 0xFFFFFFFF or count == 0xFFFF:
+            return None  # zip64: rare for wheels, let zipfile handle the full file
+        directory = read(cd_offset, cd_offset + cd_size)
+        if directory is None:
+            return None
+        entries: dict[str, tuple[int, int, int, int, int]] = {}
+        pos = 0
+        while pos + 46 <= len(directory) and directory[pos : pos + 4] == b"PK\x01\x02":
+            (method, _t, _d, crc, csize, usize, nlen, xlen, clen) = struct.unpack(
+                "<HHHIIIHHH", directory[pos + 10 : pos + 34]
+            )
+            (offset,) = struct.unpack("<I", directory[pos + 42 : pos + 46])
+            name = directory[pos + 46 : pos + 46 + nlen].decode("utf-8", "replace")
+            entries[name] = (method, crc, csize, usize, offset)
+            pos += 46 + nlen + xlen + clen
+        member = _pick_member(entries, "METADATA", file.name)
+        if member is None:
+            return None
+        method, crc, csize, usize, offset = entries[member]
+        if usize > _MAX_ARCHIVE_MEMBER or method not in (0, 8):
+            return None
+        # The local header's extra field may differ from the central one: read header first
+        # with some slack, then the data if the slack was not enough.
+        slack = 30 + len(member.encode()) + 1024
+        chunk = read(offset, min(offset + slack + csize, total))
+        if chunk is None or chunk[:4] != b"PK\x03\x04":
+            return None
+        nlen, xlen = struct.unpack("<HH", chunk[26:30])
+        start = 30 + nlen + xlen
+        data = chunk[start : start + csize]
+        if len(data) < csize:
+            more = read(offset + start, offset + start + csize)
+            if more is None:
+                return None
+            data = more
+        try:
+            raw = data if method == 0 else zlib.decompress(data, -15)
+        except zlib.error:
+            return None
+        if len(raw) != usize or zlib.crc32(raw) != crc:
+            return None
+        self._count("metadata_range")
+        return raw
