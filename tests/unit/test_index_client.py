@@ -102,7 +102,7 @@ def test_prefetch_fetches_concurrently_then_memoizes(
 ) -> None:
     names = ["supabase", "postgrest", "realtime", "websockets", "httpx", "anyio", "pydantic"]
     client = client_factory(pypi_index.url, max_workers=4)
-    client.prefetch(names + ["HTTPX"])
+    client.prefetch([*names, "HTTPX"])
     assert len(pypi_index.requests_to("/simple/")) == len(names)
     before = len(pypi_index.requests)
     assert {f.name for n in names for f in client.listing(n).files} == set(names)
