@@ -133,7 +133,8 @@ def run_rule(args: argparse.Namespace, out: Console) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    out = Console(highlight=False, soft_wrap=True)
+    # Piped output is read by tools and CI logs: lines are not wrapped at 80 columns there.
+    out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
     err = Console(stderr=True, highlight=False)
     try:
         args = build_parser().parse_args(argv)

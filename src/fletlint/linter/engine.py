@@ -18,11 +18,11 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
 
 from fletlint.linter.analysis import Analysis, TargetResult
-from fletlint.linter.findings import Finding, Severity
+from fletlint.linter.findings import Finding, InputError, Severity
 from fletlint.linter.index.client import IndexClient
 from fletlint.linter.index.model import ClientStats, IndexProblem, IndexSource
-from fletlint.linter.index.pipconfig import read_pip_index_config
-from fletlint.linter.index.urls import redact_url
+from fletlint.linter.index.pipconfig import PipConfigError, read_pip_index_config
+from fletlint.linter.index.urls import make_source
 from fletlint.linter.resolve import Environment, Resolution, resolve, roots_for
 from fletlint.linter.rules import RULES
 from fletlint.linter.sources.model import ProjectSpec
@@ -112,7 +112,10 @@ class Linter:
         find_links: list[str] = []
         no_index = s.no_index or project.index_options.no_index
         if s.use_pip_config:
-            pip = read_pip_index_config(self._environ)
+            try:
+                pip = read_pip_index_config(self._environ)
+            except PipConfigError as exc:
+                raise InputError(f"pip configuration: {exc}") from exc
             index_url = pip.index_url or index_url
             extras += pip.extra_index_urls
             find_links += pip.find_links
@@ -122,13 +125,12 @@ class Linter:
         find_links += [*project.index_options.find_links, *s.find_links]
         if s.flet_index_url:
             extras.append(s.flet_index_url)
+        candidates = [] if no_index else [make_source(u) for u in [index_url, *extras] if u]
+        candidates += [make_source(link, "find-links") for link in find_links]
         sources: list[IndexSource] = []
-        if not no_index:
-            for url in [index_url, *extras]:
-                if url and all(_same_url(url, x.url) is False for x in sources):
-                    sources.append(IndexSource(url, "simple", redact_url(url)))
-        for link in find_links:
-            sources.append(IndexSource(link, "find-links", redact_url(link)))
+        for source in candidates:
+            if all((source.url, source.kind) != (x.url, x.kind) for x in sources):
+                sources.append(source)
         return tuple(sources)
 
     def client_for(self, sources: tuple[IndexSource, ...]) -> IndexClient:
@@ -207,10 +209,6 @@ class Linter:
             elapsed=time.perf_counter() - started,
             package_names=names,
         )
-
-
-def _same_url(a: str, b: str) -> bool:
-    return a.rstrip("/") == b.rstrip("/")
 
 
 def _environment(target: Target, project: ProjectSpec, *, constrained: bool) -> Environment:

@@ -83,9 +83,16 @@ def target_table(report: Report) -> Table:
     return table
 
 
+def describe_all(report: Report) -> str:
+    """`android 24 (arm64_v8a, x86_64), ios 13.0 (arm64_iphoneos)`: the checked targets."""
+    by_platform: dict[str, list[str]] = {}
+    for target in report.targets:
+        by_platform.setdefault(f"{target.platform} {target.min_os}", []).append(target.abi)
+    return ", ".join(f"{p} ({', '.join(abis)})" for p, abis in by_platform.items())
+
+
 def render(report: Report, console: Console) -> None:
-    names = ", ".join(t.name for t in report.targets)
-    console.print(Text(f"{names} (Python {report.python})", "dim"))
+    console.print(Text(f"{describe_all(report)} (Python {report.python})", "dim"))
     for finding in report.findings:
         console.print(render_finding(finding))
     console.print(target_table(report))

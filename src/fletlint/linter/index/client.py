@@ -67,6 +67,8 @@ ACCEPT_SIMPLE = (
     "text/html;q=0.01"
 )
 ACCEPT_FLAT = "text/html"
+# How long "this project is not on this index" is believed without asking again (seconds).
+NOT_FOUND_MAX_AGE = 600.0
 # Not sent to servers: the cache namespace for extracted core metadata, keyed by file URL.
 _METADATA_NS = "fletlint/core-metadata"
 _TAIL = 65536  # bytes asked for first when reading a wheel's central directory (like uv / pip)
@@ -446,8 +448,12 @@ class IndexClient:
                 return self._cache.touch(url, accept, entry, max_age)
             return entry
         if response.status_code in (404, 410):
-            # Remembered so that offline mode knows "not on this index" from "never asked".
-            new = CacheEntry(b"", status=404, stored_at=time.time(), url=final_url)
+            # Remembered so that offline mode knows "not on this index" from "never asked", and
+            # trusted for a while: a 404 carries no validator, so revalidating it costs a full
+            # request per project per index on every run (most projects are not on Flet's index).
+            new = CacheEntry(
+                b"", status=404, stored_at=time.time(), url=final_url, max_age=NOT_FOUND_MAX_AGE
+            )
         elif response.status_code == 200:
             new = CacheEntry(
                 body=response.content,

@@ -1,0 +1,58 @@
+"""Running the real CLI in-process against the local indexes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fletlint.cli import main
+from tests.support.index_server import LocalIndex
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+    def codes(self) -> list[str]:
+        return [f["code"] for f in self.json()["findings"]]
+
+    def finding(self, code: str, package: str | None = None) -> dict[str, Any]:
+        for f in self.json()["findings"]:
+            if f["code"] == code and (package is None or f["package"] == package):
+                return dict(f)
+        raise AssertionError(f"no {code} {package or ''} in {self.codes()}: {self.out}")
+
+
+def index_args(pypi: LocalIndex, flet: LocalIndex | None) -> list[str]:
+    args = ["--index-url", pypi.url]
+    args += ["--flet-index-url", flet.url] if flet is not None else ["--no-flet-index"]
+    return args
+
+
+def check(
+    capsys: pytest.CaptureFixture[str],
+    project: Path,
+    pypi: LocalIndex,
+    flet: LocalIndex | None,
+    *extra: str,
+    fmt: str = "json",
+) -> Run:
+    code = main(["check", str(project), "--format", fmt, *index_args(pypi, flet), *extra])
+    captured = capsys.readouterr()
+    return Run(code, captured.out, captured.err)
+
+
+def project(tmp_path: Path, requirements: str, **files: str) -> Path:
+    (tmp_path / "requirements.txt").write_text(requirements)
+    for name, text in files.items():
+        (tmp_path / name.replace("__", ".")).write_text(text)
+    return tmp_path
