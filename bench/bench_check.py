@@ -70,7 +70,9 @@ def main() -> None:
     record("fletlint check, 6 targets, cold cache (in-process)", cold_runs)
     cache = work / "warm"
     fletlint_in_process(cache, ())()
-    warm6 = record("fletlint check, 6 targets, warm (in-process)", timed(fletlint_in_process(cache, ()), runs))
+    warm6 = record(
+        "fletlint check, 6 targets, warm (in-process)", timed(fletlint_in_process(cache, ()), runs)
+    )
     warm1 = record(
         "fletlint check, android arm64 only, warm (in-process)",
         timed(fletlint_in_process(cache, ("android_24_arm64_v8a",)), runs),
@@ -81,22 +83,60 @@ def main() -> None:
     uv = shutil.which("uv", path=str(BIN)) or shutil.which("uv")
     uv_median = None
     if uv:
-        uv_cmd = [uv, "pip", "compile", str(REQUIREMENTS), "--python-platform", "aarch64-linux-android",
-                  "--python-version", "3.14", "--only-binary", ":all:", "--extra-index-url",
-                  "https://pypi.flet.dev", "--cache-dir", str(work / "uv-cache"), "--quiet"]
+        uv_cmd = [
+            uv,
+            "pip",
+            "compile",
+            str(REQUIREMENTS),
+            "--python-platform",
+            "aarch64-linux-android",
+            "--python-version",
+            "3.14",
+            "--only-binary",
+            ":all:",
+            "--extra-index-url",
+            "https://pypi.flet.dev",
+            "--cache-dir",
+            str(work / "uv-cache"),
+            "--quiet",
+        ]
         command(uv_cmd)()  # fill uv's cache: compare warm with warm
-        uv_median = record("uv pip compile, aarch64-linux-android, warm", timed(command(uv_cmd), runs))
+        uv_median = record(
+            "uv pip compile, aarch64-linux-android, warm", timed(command(uv_cmd), runs)
+        )
     else:
         print("uv not found: pip install uv (the [bench] extra) to compare")
-    pip_cmd = [sys.executable, "-m", "pip", "install", "--dry-run", "--quiet", "--report", "-",
-               "--platform", "android_24_arm64_v8a", "--python-version", "3.14", "--only-binary", ":all:",
-               "--target", str(work / "pip-target"), "--extra-index-url", "https://pypi.flet.dev",
-               "-r", str(REQUIREMENTS)]
+    pip_cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--dry-run",
+        "--quiet",
+        "--report",
+        "-",
+        "--platform",
+        "android_24_arm64_v8a",
+        "--python-version",
+        "3.14",
+        "--only-binary",
+        ":all:",
+        "--target",
+        str(work / "pip-target"),
+        "--extra-index-url",
+        "https://pypi.flet.dev",
+        "-r",
+        str(REQUIREMENTS),
+    ]
     command(pip_cmd)()
-    pip_median = record("pip install --dry-run, android_24_arm64_v8a, warm", timed(command(pip_cmd), runs))
+    pip_median = record(
+        "pip install --dry-run, android_24_arm64_v8a, warm", timed(command(pip_cmd), runs)
+    )
 
     print()
-    print(f"goal: warm 6-target check < 250 ms: {'met' if warm6 < 0.25 else 'NOT met'} ({warm6 * 1000:.0f} ms)")
+    print(
+        f"goal: warm 6-target check < 250 ms: {'met' if warm6 < 0.25 else 'NOT met'} ({warm6 * 1000:.0f} ms)"
+    )
     if uv_median:
         print(f"ratio fletlint(1 target, warm) / uv: {warm1 / uv_median:.2f}")
         print(f"ratio fletlint(6 targets, warm) / uv(1 target): {warm6 / uv_median:.2f}")

@@ -37,25 +37,49 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     check = commands.add_parser("check", help="check a Flet app's dependencies for phone targets")
-    check.add_argument("path", nargs="?", default=".", type=Path,
-                       help="app folder, pyproject.toml or requirements file (default: .)")
+    check.add_argument(
+        "path",
+        nargs="?",
+        default=".",
+        type=Path,
+        help="app folder, pyproject.toml or requirements file (default: .)",
+    )
     check.add_argument("--format", choices=FORMATS, default="text")
     check.add_argument("--python-version", help="the bundled Python, e.g. 3.13")
-    check.add_argument("--target", action="append", default=[], metavar="NAME",
-                       help="a target tag, platform (android, ios) or ABI; repeatable")
-    check.add_argument("-r", "--requirement", action="append", default=[], type=Path,
-                       help="check this requirements file instead of discovering the project's")
-    check.add_argument("--extra", action="append", default=[], help="also check an optional dependency group")
+    check.add_argument(
+        "--target",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a target tag, platform (android, ios) or ABI; repeatable",
+    )
+    check.add_argument(
+        "-r",
+        "--requirement",
+        action="append",
+        default=[],
+        type=Path,
+        help="check this requirements file instead of discovering the project's",
+    )
+    check.add_argument(
+        "--extra", action="append", default=[], help="also check an optional dependency group"
+    )
     check.add_argument("--group", action="append", default=[], help="also check a dependency group")
     check.add_argument("-i", "--index-url")
     check.add_argument("--extra-index-url", action="append", default=[])
     check.add_argument("-f", "--find-links", action="append", default=[])
     check.add_argument("--no-index", action="store_true")
-    check.add_argument("--flet-index-url", default=FLET_INDEX_URL,
-                       help=f"Flet's mobile index (default: {FLET_INDEX_URL})")
+    check.add_argument(
+        "--flet-index-url",
+        default=FLET_INDEX_URL,
+        help=f"Flet's mobile index (default: {FLET_INDEX_URL})",
+    )
     check.add_argument("--no-flet-index", action="store_true", help="leave Flet's mobile index out")
-    check.add_argument("--isolated", action="store_true",
-                       help="ignore pip's configuration files and PIP_* variables")
+    check.add_argument(
+        "--isolated",
+        action="store_true",
+        help="ignore pip's configuration files and PIP_* variables",
+    )
     check.add_argument("--offline", action="store_true", help="answer from the cache alone")
     check.add_argument("--cache-dir", type=Path)
     check.add_argument("--select", action="append", default=[], metavar="CODE")
@@ -122,13 +146,13 @@ def run_rule(args: argparse.Namespace, out: Console) -> int:
         for rule in RULES.values():
             out.print(f"{rule.code}  {rule.name:<26} {rule.severity.value:<8} {rule.summary}")
         return EXIT_CLEAN
-    rule = RULES.get(args.code.upper())
-    if rule is None:
+    found = RULES.get(args.code.upper())
+    if found is None:
         raise UsageError(f"unknown rule {args.code!r}; `fletlint rule --all` lists them")
     from rich.markdown import Markdown
 
-    out.print(f"# {rule.code} {rule.name}", markup=False)
-    out.print(Markdown(rule.docs))
+    out.print(f"# {found.code} {found.name}", markup=False)
+    out.print(Markdown(found.docs))
     return EXIT_CLEAN
 
 

@@ -11,18 +11,28 @@ from tests.support.index_server import LocalIndex
 
 PY312 = ("--python-version", "3.12")
 ANDROID = ("android_24_arm64_v8a", "android_24_armeabi_v7a", "android_24_x86_64")
-IOS = ("ios_13_0_arm64_iphoneos", "ios_13_0_arm64_iphonesimulator", "ios_13_0_x86_64_iphonesimulator")
+IOS = (
+    "ios_13_0_arm64_iphoneos",
+    "ios_13_0_arm64_iphonesimulator",
+    "ios_13_0_x86_64_iphonesimulator",
+)
 
 
 def test_supabase_chain_backtracks_silently_to_older_pydantic(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], pypi_index: LocalIndex, flet_index: LocalIndex
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
 ) -> None:
     run = check(capsys, project(tmp_path, "supabase==2.20.0\n"), pypi_index, flet_index, *PY312)
     assert run.code == 0, run.out + run.err
     finding = run.finding("FL002", "pydantic-core")
     assert finding["severity"] == "warning"
     assert [link["name"] for link in finding["chain"]] == [
-        "supabase", "postgrest", "pydantic", "pydantic-core"
+        "supabase",
+        "postgrest",
+        "pydantic",
+        "pydantic-core",
     ]
     assert finding["location"]["path"].endswith("requirements.txt")
     assert finding["location"]["line"] == 1
@@ -35,16 +45,22 @@ def test_supabase_chain_backtracks_silently_to_older_pydantic(
 
 
 def test_exact_pin_without_phone_wheel_is_an_error_with_available_versions(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], pypi_index: LocalIndex, flet_index: LocalIndex
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
 ) -> None:
-    run = check(capsys, project(tmp_path, "# app\npydantic==2.12.5\n"), pypi_index, flet_index, *PY312)
+    run = check(
+        capsys, project(tmp_path, "# app\npydantic==2.12.5\n"), pypi_index, flet_index, *PY312
+    )
     assert run.code == 1
     finding = run.finding("FL001", "pydantic-core")
     assert finding["severity"] == "error"
     assert finding["version"] == "2.41.5"
     assert finding["location"]["line"] == 2
     assert [link["requirement"] for link in finding["chain"]] == [
-        "pydantic==2.12.5", "pydantic-core==2.41.5"
+        "pydantic==2.12.5",
+        "pydantic-core==2.41.5",
     ]
     assert [a["version"] for a in finding["available"]] == ["2.33.2", "2.47.0"]
     assert flet_index.url.rstrip("/") in finding["available"][0]["index"]
@@ -52,7 +68,10 @@ def test_exact_pin_without_phone_wheel_is_an_error_with_available_versions(
 
 
 def test_flet_needs_the_flet_index_for_msgpack(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], pypi_index: LocalIndex, flet_index: LocalIndex
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
 ) -> None:
     app = project(tmp_path, "flet==0.86.6\n")
     assert check(capsys, app, pypi_index, flet_index, *PY312).code == 0
@@ -62,9 +81,14 @@ def test_flet_needs_the_flet_index_for_msgpack(
 
 
 def test_text_output_shows_chain_and_summary(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], pypi_index: LocalIndex, flet_index: LocalIndex
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
 ) -> None:
-    run = check(capsys, project(tmp_path, "pydantic==2.12.5\n"), pypi_index, flet_index, *PY312, fmt="text")
+    run = check(
+        capsys, project(tmp_path, "pydantic==2.12.5\n"), pypi_index, flet_index, *PY312, fmt="text"
+    )
     assert run.code == 1
     assert "error FL001 pydantic-core 2.41.5 has no wheel for android" in run.out
     assert "pydantic==2.12.5" in run.out and "pydantic-core==2.41.5" in run.out
@@ -74,23 +98,36 @@ def test_text_output_shows_chain_and_summary(
 
 
 def test_sdist_only_package(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], pypi_index: LocalIndex, flet_index: LocalIndex
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
 ) -> None:
     run = check(capsys, project(tmp_path, "onlysdist==1.0.0\n"), pypi_index, flet_index, *PY312)
     assert run.code == 1
     assert run.codes() == ["FL003"]
-    allowed = project(tmp_path, "onlysdist==1.0.0\n",
-                      pyproject__toml='[tool.flet]\nsource_packages = ["onlysdist"]\n')
+    allowed = project(
+        tmp_path,
+        "onlysdist==1.0.0\n",
+        pyproject__toml='[tool.flet]\nsource_packages = ["onlysdist"]\n',
+    )
     assert check(capsys, allowed, pypi_index, flet_index, *PY312).code == 0
 
 
 @pytest.mark.parametrize(
     ("line", "message"),
-    [("doesnotexist==1.0\n", "no project named 'doesnotexist'"), ("pydantic>=99\n", "pydantic>=99")],
+    [
+        ("doesnotexist==1.0\n", "no project named 'doesnotexist'"),
+        ("pydantic>=99\n", "pydantic>=99"),
+    ],
 )
 def test_requirement_matching_no_release(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], pypi_index: LocalIndex,
-    flet_index: LocalIndex, line: str, message: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+    line: str,
+    message: str,
 ) -> None:
     run = check(capsys, project(tmp_path, line), pypi_index, flet_index, *PY312)
     assert run.code == 1
@@ -107,30 +144,44 @@ def test_markers_are_evaluated_per_target(
     run = check(capsys, project(tmp_path, "sqlalchemy==2.0.44\nclick\n"), pypi_index, None, *PY312)
     finding = run.finding("FL001", "greenlet")
     assert set(finding["targets"]) == {
-        "android_24_arm64_v8a", "android_24_x86_64", "ios_13_0_x86_64_iphonesimulator"
+        "android_24_arm64_v8a",
+        "android_24_x86_64",
+        "ios_13_0_x86_64_iphonesimulator",
     }
     assert all("colorama" not in t["packages"] for t in run.json()["targets"])
 
 
 def test_ios_only_dependency(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], pypi_index: LocalIndex, flet_index: LocalIndex
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
 ) -> None:
     run = check(capsys, project(tmp_path, "iosonly==1.0.0\n"), pypi_index, flet_index, *PY312)
     assert set(run.finding("FL001", "pyobjc-core")["targets"]) == set(IOS)
 
 
 def test_abi_gap(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], pypi_index: LocalIndex, flet_index: LocalIndex
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
 ) -> None:
     run = check(capsys, project(tmp_path, "polars==1.33.0\n"), pypi_index, flet_index, *PY312)
     assert run.finding("FL001", "polars")["targets"] == ["android_24_armeabi_v7a"]
-    limited = project(tmp_path, "polars==1.33.0\n",
-                      pyproject__toml='[tool.flet.android]\ntarget_arch = ["arm64-v8a", "x86_64"]\n')
+    limited = project(
+        tmp_path,
+        "polars==1.33.0\n",
+        pyproject__toml='[tool.flet.android]\ntarget_arch = ["arm64-v8a", "x86_64"]\n',
+    )
     assert check(capsys, limited, pypi_index, flet_index, *PY312).code == 0
 
 
 def test_requires_python_and_yanked(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], pypi_index: LocalIndex, flet_index: LocalIndex
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
 ) -> None:
     app = project(tmp_path, "newpython\nyankedpkg\n")
     old = check(capsys, app, pypi_index, flet_index, *PY312).json()["targets"][0]["packages"]
@@ -141,9 +192,16 @@ def test_requires_python_and_yanked(
 
 
 def test_python_version_follows_requires_python(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], pypi_index: LocalIndex, flet_index: LocalIndex
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
 ) -> None:
-    app = project(tmp_path, "anyio\n", pyproject__toml='[project]\nname = "a"\nversion = "1"\nrequires-python = ">=3.10,<3.14"\n')
+    app = project(
+        tmp_path,
+        "anyio\n",
+        pyproject__toml='[project]\nname = "a"\nversion = "1"\nrequires-python = ">=3.10,<3.14"\n',
+    )
     assert check(capsys, app, pypi_index, flet_index).json()["python"] == "3.13"
 
 
@@ -157,7 +215,10 @@ def test_extras_pull_in_their_dependencies(
 
 
 def test_url_requirement_is_reported_as_uncheckable(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], pypi_index: LocalIndex, flet_index: LocalIndex
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
 ) -> None:
     app = project(tmp_path, "anyio\nmylib @ https://example.invalid/mylib-1.0.tar.gz\n")
     run = check(capsys, app, pypi_index, flet_index, *PY312)
@@ -168,16 +229,24 @@ def test_url_requirement_is_reported_as_uncheckable(
 
 
 def test_malformed_requirement_is_a_located_usage_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], pypi_index: LocalIndex, flet_index: LocalIndex
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
 ) -> None:
-    run = check(capsys, project(tmp_path, "anyio\npydantic>=>2\n"), pypi_index, flet_index, fmt="text")
+    run = check(
+        capsys, project(tmp_path, "anyio\npydantic>=>2\n"), pypi_index, flet_index, fmt="text"
+    )
     assert run.code == 2
     assert "requirements.txt:2" in run.err
     assert "Traceback" not in run.err + run.out
 
 
 def test_malformed_pyproject_is_a_located_usage_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], pypi_index: LocalIndex, flet_index: LocalIndex
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
 ) -> None:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "a"\ndependencies = ["anyio",\n')
     run = check(capsys, tmp_path, pypi_index, flet_index)
@@ -194,7 +263,10 @@ def test_unknown_flag_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_second_run_only_revalidates(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], pypi_index: LocalIndex, flet_index: LocalIndex
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
 ) -> None:
     app = project(tmp_path, "supabase==2.20.0\n")
     first = check(capsys, app, pypi_index, flet_index, *PY312)
@@ -204,11 +276,16 @@ def test_second_run_only_revalidates(
     assert second.codes() == first.codes()
     requests = pypi_index.requests + flet_index.requests
     assert requests, "the second run should revalidate the project pages"
-    assert all(r.is_conditional for r in requests), [(r.path, r.headers.get("accept"), r.status) for r in requests if not r.is_conditional]
+    assert all(r.is_conditional for r in requests), [
+        (r.path, r.headers.get("accept"), r.status) for r in requests if not r.is_conditional
+    ]
 
 
 def test_offline_answers_from_the_cache(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], pypi_index: LocalIndex, flet_index: LocalIndex
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
 ) -> None:
     app = project(tmp_path, "pydantic==2.12.5\n")
     online = check(capsys, app, pypi_index, flet_index, *PY312)
@@ -219,7 +296,10 @@ def test_offline_answers_from_the_cache(
 
 
 def test_offline_with_an_empty_cache_says_so(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], pypi_index: LocalIndex, flet_index: LocalIndex
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
 ) -> None:
     run = check(capsys, project(tmp_path, "anyio\n"), pypi_index, flet_index, *PY312, "--offline")
     assert "FL005" in run.codes()
@@ -227,7 +307,10 @@ def test_offline_with_an_empty_cache_says_so(
 
 
 def test_snapshot_fallback_when_the_flet_index_is_down(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], pypi_index: LocalIndex, flet_index: LocalIndex
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
 ) -> None:
     flet_index.down()
     run = check(capsys, project(tmp_path, "flet==0.86.6\n"), pypi_index, flet_index, *PY312)
@@ -240,7 +323,10 @@ def test_snapshot_fallback_when_the_flet_index_is_down(
 
 
 def test_credentials_never_appear_in_output(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], make_index: object, universe: object,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    make_index: object,
+    universe: object,
     flet_index: LocalIndex,
 ) -> None:
     from tests.support.universe import Universe
@@ -253,8 +339,19 @@ def test_credentials_never_appear_in_output(
 
     for url in (good, bad):
         for fmt in ("json", "text"):
-            code = main(["check", str(project(tmp_path, "pydantic==2.12.5\n")), "--format", fmt,
-                         "--index-url", url, "--flet-index-url", flet_index.url, *PY312])
+            code = main(
+                [
+                    "check",
+                    str(project(tmp_path, "pydantic==2.12.5\n")),
+                    "--format",
+                    fmt,
+                    "--index-url",
+                    url,
+                    "--flet-index-url",
+                    flet_index.url,
+                    *PY312,
+                ]
+            )
             captured = capsys.readouterr()
             assert code in (0, 1)
             assert "s3cret-pw" not in captured.out + captured.err

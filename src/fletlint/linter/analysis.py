@@ -76,7 +76,9 @@ class Analysis:
             )
         return found
 
-    def available_for(self, name: str, targets: Sequence[TargetResult]) -> tuple[AvailableVersion, ...]:
+    def available_for(
+        self, name: str, targets: Sequence[TargetResult]
+    ) -> tuple[AvailableVersion, ...]:
         """Releases of `name` with a distribution for at least one of these targets, and where."""
         by_version: dict[Version, tuple[set[str], set[str]]] = {}
         for file in self.listing(name).files:

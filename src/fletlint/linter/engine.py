@@ -164,7 +164,9 @@ class Linter:
             extras=s.extras,
             groups=s.groups,
         )
-        python = choose_python_version(s.python_version, project.requires_python, project.flet_version)
+        python = choose_python_version(
+            s.python_version, project.requires_python, project.flet_version
+        )
         targets = select_targets(
             default_targets(python), names=s.targets, target_arch=project.flet.target_arch
         )
@@ -180,13 +182,16 @@ class Linter:
         phone_envs = [_environment(t, project, constrained=True) for t in targets]
         desktop_envs = [_environment(t, project, constrained=False) for t in targets]
         # Targets with the same markers share one desktop resolution (keyed by markers).
-        jobs = {e.key: (e, t.platform) for e, t in zip([*phone_envs, *desktop_envs], [*targets, *targets])}
+        jobs = {
+            e.key: (e, t.platform)
+            for e, t in zip([*phone_envs, *desktop_envs], [*targets, *targets], strict=True)
+        }
         # Threads overlap the network waits of the resolutions; the client pools connections.
         with ThreadPoolExecutor(max_workers=min(8, len(jobs) or 1)) as pool:
-            done = dict(zip(jobs, pool.map(lambda job: run(*job), jobs.values())))
+            done = dict(zip(jobs, pool.map(lambda job: run(*job), jobs.values()), strict=True))
         results = [
             TargetResult(t, phone, done[phone.key], done[desktop.key])
-            for t, phone, desktop in zip(targets, phone_envs, desktop_envs)
+            for t, phone, desktop in zip(targets, phone_envs, desktop_envs, strict=True)
         ]
         analysis = Analysis(project, targets, results, client.problems, client.listing)
         findings = [
@@ -196,7 +201,9 @@ class Linter:
             for finding in rule.check(analysis)
         ]
         findings.sort(key=_finding_order)
-        names = frozenset(n for r in results for n in (*r.unconstrained.packages, *r.resolution.packages))
+        names = frozenset(
+            n for r in results for n in (*r.unconstrained.packages, *r.resolution.packages)
+        )
         return Report(
             project=project,
             python=python,

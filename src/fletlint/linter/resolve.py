@@ -355,5 +355,7 @@ def resolve(
             parent = info.parent.name if info.parent is not None else None
             if parent == child:
                 continue  # `pkg[extra]` → `pkg`: an internal step, not a dependency
-            resolution.edges.append(Edge(parent, child, info.requirement.text, info.requirement.declared))
+            resolution.edges.append(
+                Edge(parent, child, info.requirement.text, info.requirement.declared)
+            )
     return resolution

@@ -91,8 +91,11 @@ class Target:
 
 
 def default_targets(python: str) -> tuple[Target, ...]:
-    return tuple(Target("android", abi, str(ANDROID_API_LEVEL), python) for abi in ANDROID_ABIS) + tuple(
-        Target("ios", abi, f"{IOS_MIN_VERSION[0]}.{IOS_MIN_VERSION[1]}", python) for abi in IOS_SLICES
+    return tuple(
+        Target("android", abi, str(ANDROID_API_LEVEL), python) for abi in ANDROID_ABIS
+    ) + tuple(
+        Target("ios", abi, f"{IOS_MIN_VERSION[0]}.{IOS_MIN_VERSION[1]}", python)
+        for abi in IOS_SLICES
     )
 
 
@@ -111,9 +114,7 @@ def select_targets(
     chosen = list(targets)
     if names:
         wanted = {normalize_arch(n) for n in names}
-        chosen = [
-            t for t in chosen if t.name in wanted or t.platform in wanted or t.abi in wanted
-        ]
+        chosen = [t for t in chosen if t.name in wanted or t.platform in wanted or t.abi in wanted]
     arch_by_platform = target_arch or {}
 
     def allowed(target: Target) -> bool:

@@ -35,7 +35,7 @@ environment marker such as `; sys_platform != "android" and sys_platform != "ios
 def check(analysis: Analysis) -> Iterator[Finding]:
     failing = [r for r in analysis.results if r.unconstrained.ok and not r.resolution.ok]
     groups = group_blockers(analysis, failing, lambda b: not b.sdist_only)
-    for (blocker, results) in groups:
+    for blocker, results in groups:
         yield _finding(analysis, blocker, results)
     for result in failing:
         if not analysis.blockers(result):

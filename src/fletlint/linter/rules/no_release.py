@@ -63,7 +63,9 @@ def _message(analysis: Analysis, text: str) -> str:
     name = _name(text)
     if name is not None and not analysis.listing(name).files:
         return f"no project named {name!r} on any configured index"
-    return f"no release on any configured index satisfies {text} together with the other requirements"
+    return (
+        f"no release on any configured index satisfies {text} together with the other requirements"
+    )
 
 
 RULE = Rule(
