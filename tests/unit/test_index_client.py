@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
+from fletlint.linter.index.cache import default_cache_dir
 from fletlint.linter.index.client import IndexClient
 from fletlint.linter.index.model import DistFile, IndexSource
 from fletlint.linter.index.urls import make_source, redact_text, redact_url
@@ -376,3 +377,28 @@ def test_redaction_helpers() -> None:
     assert redact_url("https://host/simple/") == "https://host/simple/"
     text = "failed: GET https://tok%40en:pw@h/x and http://user@h2/ done"
     assert redact_text(text) == "failed: GET https://***@h/x and http://***@h2/ done"
+
+
+def test_cache_dir_and_source_normalisation(
+    pypi_index: LocalIndex, client_factory: ClientFactory, isolated_env: Path, tmp_path: Path
+) -> None:
+    assert default_cache_dir({"FLETLINT_CACHE_DIR": str(tmp_path)}) == tmp_path
+    assert default_cache_dir({}).name == "fletlint"
+    # An IndexSource built by hand without the trailing slash still lists below /simple/.
+    client = client_factory(IndexSource(url=pypi_index.url.rstrip("/")))
+    assert client.sources[0].name == pypi_index.url
+    assert client.listing("anyio").files
+    assert any(isolated_env.rglob("*"))  # the page went to the cache folder
+
+
+def test_corrupt_cache_entry_is_a_miss(
+    pypi_index: LocalIndex, client_factory: ClientFactory, isolated_env: Path
+) -> None:
+    client_factory(pypi_index.url).listing("anyio")
+    for entry in isolated_env.rglob("*"):
+        if entry.is_file():
+            entry.write_bytes(entry.read_bytes()[:-5])  # truncated, as after a crash
+    pypi_index.clear_requests()
+    assert client_factory(pypi_index.url).listing("anyio").files
+    (request,) = pypi_index.requests
+    assert not request.is_conditional and request.status == 200

@@ -258,6 +258,14 @@ def metadata_from_archive(source: bytes | Path, filename: str, project: str) -> 
         fh.close()
 
 
+def _complete_source(source: IndexSource) -> IndexSource:
+    """Index roots need their trailing slash (else `urljoin` climbs out of `/simple`), and
+    every source needs a credential-free display name."""
+    if source.kind == "simple":
+        source = replace(source, url=normalize_index_url(source.url))
+    return source if source.name else replace(source, name=redact_url(source.url))
+
+
 @dataclass
 class _Memo:
     futures: dict[str, Future[Any]] = field(default_factory=dict)
@@ -275,9 +283,7 @@ class IndexClient:
         max_workers: int = 16,
         on_progress: Callable[[str], None] | None = None,
     ) -> None:
-        self.sources: tuple[IndexSource, ...] = tuple(
-            s if s.name else replace(s, name=redact_url(s.url)) for s in sources
-        )
+        self.sources: tuple[IndexSource, ...] = tuple(_complete_source(s) for s in sources)
         self._offline = offline
         self._on_progress = on_progress
         self._cache = HttpCache(cache_dir) if cache_dir is not None else None
