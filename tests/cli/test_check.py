@@ -118,7 +118,7 @@ def test_sdist_only_package(
     ("line", "message"),
     [
         ("doesnotexist==1.0\n", "no project named 'doesnotexist'"),
-        ("pydantic>=99\n", "pydantic>=99"),
+        ("pydantic>=99\n", "no release of pydantic satisfies >=99 (newest: 2.12.5)"),
     ],
 )
 def test_requirement_matching_no_release(

@@ -59,7 +59,7 @@ class Analysis:
         graph = result.unconstrained
         for package in sorted(graph.packages.values(), key=lambda p: p.name):
             release = [f for f in self.listing(package.name).files if f.version == package.version]
-            if any(file_fits(f, result.env) for f in release):
+            if any(file_fits(f, result.env, allow_yanked=True) for f in release):
                 continue
             path = graph.chain_to(package.name)
             if path is None:

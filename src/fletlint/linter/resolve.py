@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol
 
 from packaging.markers import Marker
@@ -56,19 +57,26 @@ class Environment:
         return self.tags is not None
 
 
-def file_fits(file: DistFile, env: Environment) -> bool:
-    """Whether `pip --only-binary :all:` for this environment could install this file."""
-    if file.yanked:
+def file_fits(file: DistFile, env: Environment, *, allow_yanked: bool = False) -> bool:
+    """Whether `pip --only-binary :all:` for this environment could install this file.
+
+    Yanked files count only when asked for (PEP 592: an exact `==` pin may still select one).
+    """
+    if file.yanked and not allow_yanked:
         return False
-    if file.requires_python is not None and not file.requires_python.contains(
-        f"{env.python}.0", prereleases=True
-    ):
+    if file.requires_python is not None and not _python_allowed(file.requires_python, env.python):
         return False
     if env.tags is None:
         return True
     if file.is_wheel:
         return not file.tags.isdisjoint(env.tags)
     return file.name in env.sdist_names
+
+
+@lru_cache(maxsize=4096)
+def _python_allowed(requires_python: SpecifierSet, python: str) -> bool:
+    # A pure function of two small values, asked tens of thousands of times per resolution.
+    return requires_python.contains(f"{python}.0", prereleases=True)
 
 
 def marker_applies(marker: Marker | None, env: Environment, extra: str = "") -> bool:
@@ -102,6 +110,14 @@ class Candidate:
     @property
     def identifier(self) -> str:
         return _identifier(self.name, self.extras)
+
+
+def _pins(specifiers: Sequence[SpecifierSet], version: Version) -> bool:
+    return any(
+        spec.operator in ("==", "===") and "*" not in spec.version and spec.contains(version)
+        for specifier in specifiers
+        for spec in specifier
+    )
 
 
 def _identifier(name: str, extras: frozenset[str]) -> str:
@@ -142,6 +158,9 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
         self._env = env
         self._constraints = constraints
         self._by_version: dict[NormalizedName, dict[Version, list[DistFile]]] = {}
+        # Backtracking asks the same questions many times; these memos keep each answer.
+        self._matching: dict[tuple[NormalizedName, str], frozenset[Version]] = {}
+        self._dependencies: dict[tuple[NormalizedName, Version, frozenset[str]], list[Wanted]] = {}
 
     def identify(self, requirement_or_candidate: Wanted | Candidate) -> str:
         return requirement_or_candidate.identifier
@@ -168,11 +187,12 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
         return (not in_conflict, not pinned, not is_root, identifier)
 
     def _versions(self, name: NormalizedName) -> dict[Version, list[DistFile]]:
+        """Fitting files by version, yanked ones included (find_matches decides on those)."""
         found = self._by_version.get(name)
         if found is None:
             found = defaultdict(list)
             for file in self._source.listing(name).files:
-                if file_fits(file, self._env):
+                if file_fits(file, self._env, allow_yanked=True):
                     found[file.version].append(file)
             self._by_version[name] = found
         return found
@@ -190,18 +210,47 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
         if name in self._constraints:
             specifiers.append(self._constraints[name])
         excluded = {c.version for c in incompatibilities[identifier]}
-        matches = [
-            Candidate(name, version, extras, tuple(files))
-            for version, files in self._versions(name).items()
-            if version not in excluded and all(s.contains(version) for s in specifiers)
-        ]
+        versions = self._versions(name)
+        allowed = frozenset(versions)
+        for specifier in specifiers:
+            allowed &= self._matching_versions(name, specifier, versions)
+        # pip's rule: pre-releases only when a specifier names one, or when nothing else matches.
+        allow_pre = any(s.prereleases for s in specifiers) or all(v.is_prerelease for v in allowed)
+        matches = []
+        for version, files in versions.items():
+            if version in excluded or version not in allowed:
+                continue
+            if version.is_prerelease and not allow_pre:
+                continue
+            usable = [f for f in files if not f.yanked]
+            if not usable and _pins(specifiers, version):
+                usable = files  # PEP 592: an exact pin may select a yanked release
+            if usable:
+                matches.append(Candidate(name, version, extras, tuple(usable)))
         matches.sort(key=lambda c: c.version, reverse=True)
         return matches
+
+    def _matching_versions(
+        self, name: NormalizedName, specifier: SpecifierSet, versions: Iterable[Version]
+    ) -> frozenset[Version]:
+        key = (name, str(specifier))
+        found = self._matching.get(key)
+        if found is None:
+            found = frozenset(v for v in versions if specifier.contains(v, prereleases=True))
+            self._matching[key] = found
+        return found
 
     def is_satisfied_by(self, requirement: Wanted, candidate: Candidate) -> bool:
         return requirement.specifier.contains(candidate.version, prereleases=True)
 
     def get_dependencies(self, candidate: Candidate) -> list[Wanted]:
+        key = (candidate.name, candidate.version, candidate.extras)
+        known = self._dependencies.get(key)
+        if known is None:
+            known = self._dependencies[key] = self._read_dependencies(candidate)
+        return known
+
+    def _read_dependencies(self, candidate: Candidate) -> list[Wanted]:
         deps: list[Wanted] = []
         if candidate.extras:
             # `pkg[extra]` depends on `pkg` itself at the same version, plus the extra's requirements.

@@ -67,6 +67,8 @@ ACCEPT_SIMPLE = (
     "text/html;q=0.01"
 )
 ACCEPT_FLAT = "text/html"
+# How long a page that came with neither a lifetime nor a validator is believed (seconds).
+HEURISTIC_MAX_AGE = 600.0
 # How long "this project is not on this index" is believed without asking again (seconds).
 NOT_FOUND_MAX_AGE = 600.0
 # Not sent to servers: the cache namespace for extracted core metadata, keyed by file URL.
@@ -337,7 +339,14 @@ class IndexClient:
 
     def prefetch(self, names: Iterable[str]) -> None:
         unique = {str(canonicalize_name(n)) for n in names}
-        self._run_all([self._pool.submit(self.listing, n) for n in sorted(unique)])
+        with self._lock:
+            # The resolver prefetches on every step, mostly names it already has: a thread
+            # hand-off per known name costs more than the lookup itself.
+            missing = sorted(n for n in unique if n not in self._listings.futures)
+        if len(missing) == 1:
+            self.listing(missing[0])
+        elif missing:
+            self._run_all([self._pool.submit(self.listing, n) for n in missing])
 
     def metadata(self, file: DistFile) -> CoreMetadata:
         return self._once(self._metadata, file.url, lambda: self._load_metadata(file))
@@ -447,6 +456,12 @@ class IndexClient:
             self._count("conditional_requests")
         response = self._request(url, headers)
         max_age, storable = parse_cache_control(response.headers.get("cache-control"))
+        if "cache-control" not in response.headers and not (
+            response.headers.get("etag") or response.headers.get("last-modified")
+        ):
+            # Nothing to revalidate with and no lifetime given (some mirrors and proxies answer
+            # so): without a heuristic lifetime every run would download every page again.
+            max_age = HEURISTIC_MAX_AGE
         final_url = split_credentials(str(response.url))[0]
         if response.status_code == 304 and entry is not None:
             self._count("not_modified")

@@ -60,12 +60,16 @@ def _name(text: str) -> str | None:
 
 
 def _message(analysis: Analysis, text: str) -> str:
-    name = _name(text)
-    if name is not None and not analysis.listing(name).files:
-        return f"no project named {name!r} on any configured index"
-    return (
-        f"no release on any configured index satisfies {text} together with the other requirements"
-    )
+    try:
+        req = Requirement(text)
+    except InvalidRequirement:
+        return f"no release on any configured index satisfies {text}"
+    releases = sorted({f.version for f in analysis.listing(req.name).files if not f.yanked})
+    if not releases:
+        return f"no project named {req.name!r} on any configured index"
+    if not any(req.specifier.contains(v, prereleases=True) for v in releases):
+        return f"no release of {req.name} satisfies {req.specifier} (newest: {releases[-1]})"
+    return f"no release on any configured index satisfies {text} together with the other requirements"
 
 
 RULE = Rule(
