@@ -102,6 +102,33 @@ class _Link:
     metadata_hashes: tuple[tuple[str, str], ...] = ()
 
 
+def _is_phone_or_pure_wheel(filename: str) -> bool:
+    platforms = filename[:-4].rsplit("-", 1)[-1].split(".")
+    return any(p == "any" or p.startswith(("android_", "ios_")) for p in platforms)
+
+
+class RelevantFiles:
+    """Says which files of one project page can change an answer; ask in page order.
+
+    Kept: sdists, pure and phone wheels, and one other wheel per release. Native projects publish
+    hundreds of desktop wheels per release (pydantic-core: 15,000 files); none installs on a phone,
+    one per release is enough to know that the release has wheels and to read its metadata, and
+    parsing all of them made every run slow.
+    """
+
+    def __init__(self) -> None:
+        self._releases_with_desktop_wheel: set[str] = set()
+
+    def __call__(self, filename: str) -> bool:
+        if not filename.endswith(".whl") or _is_phone_or_pure_wheel(filename):
+            return True
+        release = filename.split("-", 2)[1] if filename.count("-") >= 2 else filename
+        if release in self._releases_with_desktop_wheel:
+            return False
+        self._releases_with_desktop_wheel.add(release)
+        return True
+
+
 class _AnchorParser(HTMLParser):
     def __init__(self) -> None:
         # convert_charrefs also unescapes attribute values (`&gt;=3.9` → `>=3.9`).
@@ -135,9 +162,10 @@ def parse_html_page(body: bytes, page_url: str) -> list[_Link]:
     parser.close()
     base = urljoin(page_url, parser.base) if parser.base else page_url
     links = []
+    relevant = RelevantFiles()
     for anchor in parser.anchors:
         href = anchor.get("href")
-        if not href:
+        if not href or not relevant(_filename_of(href.strip().split("#", 1)[0])):
             continue
         url, fragment = urldefrag(urljoin(base, href.strip()))
         has_meta = False
@@ -168,8 +196,11 @@ def parse_html_page(body: bytes, page_url: str) -> list[_Link]:
 def parse_json_page(body: bytes, page_url: str) -> list[_Link]:
     data = json.loads(body)
     links = []
+    relevant = RelevantFiles()
     for entry in data.get("files", []):
         if not isinstance(entry, dict) or not entry.get("url"):
+            continue
+        if not relevant(str(entry.get("filename") or _filename_of(str(entry["url"])))):
             continue
         url, fragment = urldefrag(urljoin(page_url, str(entry["url"])))
         raw_hashes = entry.get("hashes") or {}
