@@ -61,7 +61,15 @@ def test_json_and_html_pages_give_the_same_listing(
     via_html = client_factory(pypi_index.url, cache_dir=tmp_path / "b").listing("Pydantic_Core")
 
     assert via_json.name == via_html.name == "pydantic-core"
-    assert len(via_json.files) == 9  # 2.41.5: 3 linux + 1 mac + sdist; 2.33.2: 3 linux + sdist
+    # Desktop wheels cannot install on a phone: one per release is kept (to know the release has
+    # wheels and to read its metadata), with every sdist. Published: 2.41.5: 3 linux + 1 mac +
+    # sdist; 2.33.2: 3 linux + sdist.
+    assert sorted((str(f.version), f.is_wheel) for f in via_json.files) == [
+        ("2.33.2", False),
+        ("2.33.2", True),
+        ("2.41.5", False),
+        ("2.41.5", True),
+    ]
     assert _summary(via_json.files) == _summary(via_html.files)
     assert all(f.hashes and f.hashes[0][0] == "sha256" for f in via_html.files)
     # Relative hrefs resolved against the page URL.
@@ -402,3 +410,27 @@ def test_corrupt_cache_entry_is_a_miss(
     assert client_factory(pypi_index.url).listing("anyio").files
     (request,) = pypi_index.requests
     assert not request.is_conditional and request.status == 200
+
+
+def test_only_files_that_can_change_an_answer_are_kept() -> None:
+    from fletlint.linter.index.client import RelevantFiles
+
+    relevant = RelevantFiles()
+    names = [
+        "pkg-1.0-cp312-cp312-manylinux_2_17_x86_64.whl",
+        "pkg-1.0-cp312-cp312-macosx_11_0_arm64.whl",
+        "pkg-1.0-cp312-cp312-android_24_arm64_v8a.whl",
+        "pkg-1.0-cp312-cp312-ios_13_0_arm64_iphoneos.whl",
+        "pkg-1.0-py3-none-any.whl",
+        "pkg-1.0.tar.gz",
+        "pkg-2.0-cp312-cp312-win_amd64.whl",
+        "pkg-2.0-cp312-cp312-macosx_10_9_x86_64.macosx_11_0_arm64.whl",
+    ]
+    assert [n for n in names if relevant(n)] == [
+        "pkg-1.0-cp312-cp312-manylinux_2_17_x86_64.whl",
+        "pkg-1.0-cp312-cp312-android_24_arm64_v8a.whl",
+        "pkg-1.0-cp312-cp312-ios_13_0_arm64_iphoneos.whl",
+        "pkg-1.0-py3-none-any.whl",
+        "pkg-1.0.tar.gz",
+        "pkg-2.0-cp312-cp312-win_amd64.whl",
+    ]
