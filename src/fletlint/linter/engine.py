@@ -27,6 +27,7 @@ from fletlint.linter.resolve import Environment, Resolution, resolve, roots_for
 from fletlint.linter.rules import RULES
 from fletlint.linter.sources.model import ProjectSpec
 from fletlint.linter.sources.project import load_project
+from fletlint.linter.suppression import apply_suppressions
 from fletlint.linter.targets import Target, choose_python_version, default_targets, select_targets
 
 PYPI_URL = "https://pypi.org/simple/"
@@ -55,6 +56,10 @@ class Settings:
     requirements_files: tuple[Path, ...] = ()
     select: tuple[str, ...] = ()  # rule codes; empty: all
     ignore: tuple[str, ...] = ()
+    # (glob, codes): a glob relative to the project root (or absolute), as ruff's per-file-ignores.
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # (package, replacement, reason): `[tool.fletlint] extend-alternatives`, read by the fixes.
+    alternatives: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass
@@ -200,6 +205,9 @@ class Linter:
             if _selected(code, s.select, s.ignore)
             for finding in rule.check(analysis)
         ]
+        findings = apply_suppressions(
+            findings, project.root, per_file_ignores=s.per_file_ignores, texts=texts
+        )
         findings.sort(key=_finding_order)
         names = frozenset(
             n for r in results for n in (*r.unconstrained.packages, *r.resolution.packages)
