@@ -1,0 +1,288 @@
+"""Every import of the app's own Python files, with where it is written (libcst, nothing is run).
+
+`flet build` copies the app folder into the bundle (minus `[tool.flet].exclude` and `build/`), and
+on the phone each of those imports must find its module among the installed packages or the phone's
+standard library. So the scan mirrors what is bundled: the project folder, without virtual
+environments, `build/`, hidden folders, `__pycache__` and `site-packages`.
+
+An import is `guarded` when the app expects it may fail (inside `try` with an `except ImportError`,
+`ModuleNotFoundError`, `Exception` or bare `except`; inside `with suppress(ImportError)`) or only
+runs on some platforms (inside `if`/`elif`/`else` whose test looks at the platform: `sys.platform`,
+`platform.system()`, `page.platform`, `IS_MOBILE`...). Rules report guarded imports one severity
+lower. Imports under `if TYPE_CHECKING:` never run and are left out; relative imports are the
+app's own modules and are left out too.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import os
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from fletlint.linter.findings import Location
+
+# Folder names never bundled or never app code. `build/` is what flet build itself skips.
+_SKIPPED_DIRS = frozenset({"__pycache__", "build", "site-packages", "node_modules"})
+_CATCHES_IMPORT_ERROR = re.compile(r"\b(ImportError|ModuleNotFoundError|Exception|BaseException)\b")
+# A test that looks at where the code runs. Deliberately broad: a false "guarded" only lowers a
+# severity, a missed one reports an import the app already handles as an error.
+_PLATFORM_TEST = re.compile(
+    r"platform|android|(?<![a-z])ios(?![a-z])|iphone|mobile|desktop|windows|(?<![a-z])win32"
+    r"|linux|darwin|macos|os\.name|uname|is_web|web_browser",
+    re.IGNORECASE,
+)
+_ERROR_AT = re.compile(r"error at (\d+):(\d+):?")
+_TYPE_CHECKING = re.compile(r"^(typing\.)?TYPE_CHECKING$")
+
+
+@dataclass(frozen=True)
+class ImportedModule:
+    """One absolute import. `module` is the dotted name imported from (`a.b` for `from a.b import
+    c` and `import a.b`); `names` the names a from-import takes (`*` included); `location` the
+    range of the module name in the statement."""
+
+    module: str
+    location: Location
+    names: tuple[str, ...] = ()
+    guarded: bool = False
+    guard: str | None = None  # "try/except ImportError" or "platform check"
+
+    @property
+    def top(self) -> str:
+        return self.module.split(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    """A Python file that could not be read or parsed: its imports were not checked."""
+
+    message: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class ImportScan:
+    imports: tuple[ImportedModule, ...] = ()
+    problems: tuple[ParseProblem, ...] = ()
+    # Names the app itself provides (its modules and package folders): never a distribution.
+    local_modules: frozenset[str] = frozenset()
+    files: tuple[Path, ...] = ()
+
+
+def _excluded(rel: str, patterns: Sequence[str]) -> bool:
+    for raw in patterns:
+        pattern = raw.strip().strip("/").removeprefix("./")
+        if not pattern:
+            continue
+        if rel == pattern or rel.startswith(pattern + "/") or fnmatch.fnmatch(rel, pattern):
+            return True
+    return False
+
+
+def app_files(root: Path, exclude: Sequence[str] = (), extra: Sequence[Path] = ()) -> list[Path]:
+    """The `.py` files flet build would bundle from `root`, sorted; `extra` adds files that exist
+    only as unsaved editor buffers."""
+    found: set[Path] = set()
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        rel_dir = here.relative_to(root).as_posix()
+        kept = []
+        for name in sorted(dirs):
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+            if name.startswith(".") or name in _SKIPPED_DIRS or _excluded(rel, exclude):
+                continue
+            if (here / name / "pyvenv.cfg").is_file():
+                continue  # a virtual environment: the host's packages, not the app
+            kept.append(name)
+        dirs[:] = kept
+        for name in files:
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+            if name.endswith(".py") and not _excluded(rel, exclude):
+                found.add(here / name)
+    for path in extra:
+        if path.suffix != ".py":
+            continue
+        try:
+            rel = path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            continue
+        parts = rel.split("/")
+        hidden = any(p.startswith(".") or p in _SKIPPED_DIRS for p in parts[:-1])
+        if not hidden and not _excluded(rel, exclude):
+            found.add(root / rel)
+    return sorted(found)
+
+
+def _location(path: str, where: CodeRange) -> Location:
+    # libcst columns are 0-based with an exclusive end; ours are 1-based with an exclusive end.
+    return Location(
+        path, where.start.line, where.start.column + 1, where.end.line, where.end.column + 1
+    )
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+class _Collector:
+    def __init__(self, module: cst.Module, path: str) -> None:
+        self._module = module
+        self._path = path
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        self._positions = wrapper.resolve(PositionProvider)
+        self.found: list[ImportedModule] = []
+
+    def _code(self, node: cst.CSTNode) -> str:
+        return self._module.code_for_node(node)
+
+    def walk(self, node: cst.CSTNode, guard: str | None) -> None:
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                self._add(alias.name, (), guard)
+            return
+        if isinstance(node, cst.ImportFrom):
+            if node.relative or node.module is None:
+                return  # the app's own modules
+            names = (
+                ("*",)
+                if isinstance(node.names, cst.ImportStar)
+                else tuple(_dotted(a.name) for a in node.names)
+            )
+            self._add(node.module, names, guard)
+            return
+        if isinstance(node, cst.If):
+            test = self._code(node.test).strip()
+            if _TYPE_CHECKING.match(test):
+                if node.orelse is not None:
+                    self.walk(node.orelse, guard)
+                return  # never runs
+            inner = guard or ("platform check" if _PLATFORM_TEST.search(test) else None)
+            self.walk(node.body, inner)
+            if node.orelse is not None:
+                self.walk(node.orelse, inner)
+            return
+        if isinstance(node, cst.Try | cst.TryStar):
+            catches = any(
+                h.type is None or _CATCHES_IMPORT_ERROR.search(self._code(h.type))
+                for h in node.handlers
+            )
+            self.walk(node.body, guard or ("try/except ImportError" if catches else None))
+            for child in (*node.handlers, node.orelse, node.finalbody):
+                if child is not None:
+                    self.walk(child, guard)
+            return
+        if isinstance(node, cst.With):
+            suppresses = any(
+                "suppress" in self._code(item.item)
+                and _CATCHES_IMPORT_ERROR.search(self._code(item.item))
+                for item in node.items
+            )
+            self.walk(node.body, guard or ("try/except ImportError" if suppresses else None))
+            return
+        for child in node.children:
+            self.walk(child, guard)
+
+    def _add(self, name: cst.BaseExpression, names: tuple[str, ...], guard: str | None) -> None:
+        dotted = _dotted(name)
+        if not dotted:
+            return
+        self.found.append(
+            ImportedModule(
+                module=dotted,
+                location=_location(self._path, self._positions[name]),
+                names=names,
+                guarded=guard is not None,
+                guard=guard,
+            )
+        )
+
+
+def parse_imports(text: str, path: str) -> tuple[list[ImportedModule], ParseProblem | None]:
+    """The imports of one file's text; a file that does not parse gives a ParseProblem instead."""
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        line, column = max(exc.editor_line, 1), max(exc.editor_column, 1)
+        # libcst's native parser puts the real column only in the message ("error at 2:5").
+        precise = _ERROR_AT.search(exc.message)
+        if precise:
+            line, column = int(precise.group(1)), int(precise.group(2))
+        message = _ERROR_AT.sub("", exc.message).removeprefix("parser error: ").strip(": ")
+        return [], ParseProblem(f"syntax error: {message}", Location(path, line, column))
+    except Exception as exc:  # libcst raises a few other types on odd input; never crash
+        return [], ParseProblem(f"cannot parse: {exc}", Location(path, 1))
+    collector = _Collector(module, path)
+    collector.walk(module, None)
+    return collector.found, None
+
+
+def _local_names(root: Path, files: Sequence[Path]) -> frozenset[str]:
+    # Every folder and module name on the way to an app file: `src/main.py` importing `utils`
+    # (from `src/utils.py`) works because flet runs the app with its folder on sys.path.
+    names: set[str] = set()
+    for path in files:
+        try:
+            parts = path.relative_to(root).parts
+        except ValueError:
+            continue
+        names.update(parts[:-1])
+        names.add(Path(parts[-1]).stem)
+    names.discard("__init__")
+    return frozenset(names)
+
+
+class ImportScanner:
+    """Scans an app, remembering each file's imports by content, so that a language server
+    checking again after one keystroke parses only the file that changed. Thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._memo: dict[tuple[str, str], tuple[list[ImportedModule], ParseProblem | None]] = {}
+
+    def scan(
+        self,
+        root: Path,
+        exclude: Sequence[str] = (),
+        texts: Mapping[Path, str] | None = None,
+    ) -> ImportScan:
+        overrides = {Path(os.path.abspath(p)): t for p, t in (texts or {}).items()}
+        files = app_files(root, exclude, list(overrides))
+        imports: list[ImportedModule] = []
+        problems: list[ParseProblem] = []
+        for path in files:
+            found, problem = self._file(path, overrides.get(Path(os.path.abspath(path))))
+            imports.extend(found)
+            if problem is not None:
+                problems.append(problem)
+        return ImportScan(tuple(imports), tuple(problems), _local_names(root, files), tuple(files))
+
+    def _file(
+        self, path: Path, text: str | None
+    ) -> tuple[list[ImportedModule], ParseProblem | None]:
+        display = str(path)
+        if text is None:
+            try:
+                text = path.read_bytes().decode("utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                return [], ParseProblem(f"cannot read: {exc}", Location(display, 1))
+        key = (display, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
+        with self._lock:
+            known = self._memo.get(key)
+        if known is None:
+            known = parse_imports(text, display)
+            with self._lock:
+                self._memo[key] = known
+        return known
+
