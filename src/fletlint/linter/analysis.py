@@ -6,16 +6,17 @@ Rules never touch the network themselves; they read listings the resolutions alr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName
 from packaging.version import Version
 
 from fletlint.linter.findings import AvailableVersion, ChainLink, Location
-from fletlint.linter.index.model import IndexProblem, ProjectListing
-from fletlint.linter.resolve import Edge, Environment, Resolution, file_fits
+from fletlint.linter.index.model import DistFile, IndexProblem, ProjectListing
+from fletlint.linter.resolve import Edge, Environment, PackageSource, Resolution, file_fits
 from fletlint.linter.sources.model import DeclaredRequirement, ProjectSpec
 from fletlint.linter.targets import Target
 
@@ -46,7 +47,21 @@ class Analysis:
     results: list[TargetResult]
     problems: tuple[IndexProblem, ...]
     listing: Callable[[str], ProjectListing]
+    # The fixes re-resolve with a proposed change, to offer only pins that work.
+    source: PackageSource | None = None
+    constraints: Mapping[NormalizedName, SpecifierSet] = field(default_factory=dict)
     _blockers: dict[str, list[Blocker]] = field(default_factory=dict)
+    _releases: dict[str, dict[Version, list[DistFile]]] = field(default_factory=dict)
+
+    def release_files(self, name: str, version: Version) -> list[DistFile]:
+        """The files of one release on every index (grouped once per project)."""
+        by_version = self._releases.get(name)
+        if by_version is None:
+            by_version = {}
+            for file in self.listing(name).files:
+                by_version.setdefault(file.version, []).append(file)
+            self._releases[name] = by_version
+        return by_version.get(version, [])
 
     def blockers(self, result: TargetResult) -> list[Blocker]:
         key = result.target.name
@@ -58,7 +73,7 @@ class Analysis:
         found = []
         graph = result.unconstrained
         for package in sorted(graph.packages.values(), key=lambda p: p.name):
-            release = [f for f in self.listing(package.name).files if f.version == package.version]
+            release = self.release_files(package.name, package.version)
             if any(file_fits(f, result.env, allow_yanked=True) for f in release):
                 continue
             path = graph.chain_to(package.name)

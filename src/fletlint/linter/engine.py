@@ -23,6 +23,7 @@ from fletlint.linter.index.client import IndexClient
 from fletlint.linter.index.model import ClientStats, IndexProblem, IndexSource
 from fletlint.linter.index.pipconfig import PipConfigError, read_pip_index_config
 from fletlint.linter.index.urls import make_source
+from fletlint.linter.resolution_store import ResolutionStore, resolution_key
 from fletlint.linter.resolve import Environment, Resolution, resolve, roots_for
 from fletlint.linter.rules import RULES
 from fletlint.linter.sources.model import ProjectSpec
@@ -179,10 +180,23 @@ class Linter:
         client = self.client_for(sources)
         constraints = _constraints(project)
 
+        store = ResolutionStore(self.cache_dir() / "resolutions-v1")
+        source_urls = [x.url for x in sources]
+
         def run(env: Environment, platform: str) -> Resolution:
             if on_progress:
                 on_progress(f"resolving for {env.key}")
-            return resolve(client, env, roots_for(project.requirements, env, platform), constraints)
+            roots = roots_for(project.requirements, env, platform)
+            key = resolution_key(env, roots, constraints, source_urls)
+            stored = store.load(key, client, env, roots)
+            if stored is not None:
+                return stored
+            resolution = resolve(client, env, roots, constraints)
+            # Listing fingerprints cover an index that was down (its files differ when it is
+            # back); metadata that could not be read is the one gap they do not see.
+            if not client.stats.extra.get("metadata_missing"):
+                store.save(key, resolution, client, roots)
+            return resolution
 
         phone_envs = [_environment(t, project, constrained=True) for t in targets]
         desktop_envs = [_environment(t, project, constrained=False) for t in targets]

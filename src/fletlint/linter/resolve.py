@@ -230,6 +230,10 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
         matches.sort(key=lambda c: c.version, reverse=True)
         return matches
 
+    @property
+    def consulted(self) -> tuple[NormalizedName, ...]:
+        return tuple(sorted(self._by_version))
+
     def _matching_versions(
         self, name: NormalizedName, specifier: SpecifierSet, versions: Iterable[Version]
     ) -> frozenset[Version]:
@@ -315,6 +319,8 @@ class Resolution:
     edges: list[Edge] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     error: str | None = None
+    # Every project whose listing the resolution read: what a stored result depends on.
+    consulted: tuple[NormalizedName, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -365,6 +371,23 @@ def roots_for(
     return roots
 
 
+def _record_failure(
+    resolution: Resolution, exc: ResolutionImpossible[Wanted, Candidate] | ResolutionTooDeep, max_rounds: int
+) -> None:
+    if isinstance(exc, ResolutionTooDeep):
+        resolution.error = f"gave up after {max_rounds} rounds of backtracking"
+        return
+    resolution.error = "no set of releases satisfies every requirement"
+    for cause in exc.causes:
+        resolution.conflicts.append(
+            Conflict(
+                cause.requirement.text,
+                cause.parent.name if cause.parent else None,
+                cause.requirement.declared,
+            )
+        )
+
+
 def resolve(
     source: PackageSource,
     env: Environment,
@@ -378,21 +401,11 @@ def resolve(
     source.prefetch(r.name for r in roots)
     try:
         result = resolver.resolve(roots, max_rounds=max_rounds)
-    except ResolutionImpossible as exc:
-        causes: list[RequirementInformation[Wanted, Candidate]] = list(exc.causes)
-        resolution.error = "no set of releases satisfies every requirement"
-        for cause in causes:
-            resolution.conflicts.append(
-                Conflict(
-                    cause.requirement.text,
-                    cause.parent.name if cause.parent else None,
-                    cause.requirement.declared,
-                )
-            )
+    except (ResolutionImpossible, ResolutionTooDeep) as exc:
+        resolution.consulted = provider.consulted
+        _record_failure(resolution, exc, max_rounds)
         return resolution
-    except ResolutionTooDeep:
-        resolution.error = f"gave up after {max_rounds} rounds of backtracking"
-        return resolution
+    resolution.consulted = provider.consulted
     for candidate in result.mapping.values():
         if candidate.name not in resolution.packages or not candidate.extras:
             resolution.packages[candidate.name] = ResolvedPackage(

@@ -17,8 +17,11 @@ import email.parser
 import hashlib
 import io
 import json
+import os
+import pickle
 import struct
 import tarfile
+import tempfile
 import threading
 import time
 import zipfile
@@ -26,9 +29,10 @@ import zlib
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -73,6 +77,10 @@ HEURISTIC_MAX_AGE = 600.0
 NOT_FOUND_MAX_AGE = 600.0
 # Not sent to servers: the cache namespace for extracted core metadata, keyed by file URL.
 _METADATA_NS = "fletlint/core-metadata"
+# Cache namespaces for a wheel's member names and for whole archives (sdists read by FL003).
+_NAMES_NS = "fletlint/archive-names"
+_ARCHIVE_NS = "fletlint/archive"
+_MAX_ARCHIVE = 64 * 1024 * 1024  # a bigger sdist is not downloaded just to look inside
 _TAIL = 65536  # bytes asked for first when reading a wheel's central directory (like uv / pip)
 _MAX_ARCHIVE_MEMBER = 16 * 1024 * 1024  # a METADATA/PKG-INFO larger than this is not real
 
@@ -127,6 +135,51 @@ class RelevantFiles:
             return False
         self._releases_with_desktop_wheel.add(release)
         return True
+
+
+@dataclass(frozen=True)
+class _Page:
+    """A project page: what identifies its content (None: not worth storing) and how to parse it."""
+
+    fingerprint: bytes | None
+    links: Callable[[], list[_Link]]
+
+
+_PARSED_FORMAT = 1
+_ParsedListing = tuple[list[DistFile], dict[str, tuple[tuple[str, str], ...]]]
+
+
+def _parsed_path(folder: Path, key: str) -> Path:
+    return folder / key[:2] / key
+
+
+def _read_parsed(folder: Path, key: str) -> _ParsedListing | None:
+    try:
+        with _parsed_path(folder, key).open("rb") as fh:
+            # Our own cache folder, written by this code: a pickle is the fastest faithful copy
+            # of packaging's Version/Tag/SpecifierSet objects. Anything unreadable is a miss.
+            stored = pickle.load(fh)
+    except Exception:
+        return None
+    if not (isinstance(stored, tuple) and len(stored) == 2):
+        return None
+    return cast(_ParsedListing, stored)
+
+
+def _write_parsed(folder: Path, key: str, value: _ParsedListing) -> None:
+    path = _parsed_path(folder, key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return  # an unwritable cache only costs speed
 
 
 class _AnchorParser(HTMLParser):
@@ -223,7 +276,10 @@ def parse_json_page(body: bytes, page_url: str) -> list[_Link]:
     return links
 
 
+@lru_cache(maxsize=2048)
 def _lenient_specifier(text: str | None) -> SpecifierSet | None:
+    # Cached: a project's files repeat a handful of Requires-Python strings, and sharing one
+    # object per string also lets pickle store it once in the parsed-listing store.
     if not text or not text.strip():
         return None
     try:
@@ -299,6 +355,17 @@ def _complete_source(source: IndexSource) -> IndexSource:
     return source if source.name else replace(source, name=redact_url(source.url))
 
 
+@dataclass(frozen=True)
+class _ZipDirectory:
+    """A zip's central directory: entries by name (method, crc, compressed size, size, local
+    header offset), a reader of byte ranges, the total size, and whether it was all downloaded."""
+
+    entries: dict[str, tuple[int, int, int, int, int]]
+    read: Callable[[int, int], bytes | None]
+    total: int
+    whole: bool = False
+
+
 @dataclass
 class _Memo:
     futures: dict[str, Future[Any]] = field(default_factory=dict)
@@ -320,6 +387,7 @@ class IndexClient:
         self._offline = offline
         self._on_progress = on_progress
         self._cache = HttpCache(cache_dir) if cache_dir is not None else None
+        self._parsed_dir = Path(cache_dir) / "listings-v1" if cache_dir is not None else None
         self._snapshot_key = (
             normalize_index_url(split_credentials(snapshot_index)[0]) if snapshot_index else None
         )
@@ -337,20 +405,14 @@ class IndexClient:
         self._listings = _Memo()
         self._metadata = _Memo()
         self._flat = _Memo()
+        self._names = _Memo()
+        self._archives = _Memo()
         self._metadata_hashes: dict[str, tuple[tuple[str, str], ...]] = {}
         self._problems: list[IndexProblem] = []
         self._reported: set[str] = set()
         self._dead: set[str] = set()
-        self._http = httpx.Client(
-            http1=True,
-            http2=False,
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-            limits=httpx.Limits(max_connections=16, max_keepalive_connections=16),
-            follow_redirects=True,
-            headers={"User-Agent": "fletlint"},
-            # One retry for failed connects only: a hiccup should not declare an index down.
-            transport=httpx.HTTPTransport(retries=1),
-        )
+        self._timeout = timeout
+        self._http_client: httpx.Client | None = None
         self._pool = ThreadPoolExecutor(max_workers, thread_name_prefix="fletlint-index")
 
     # ---------------------------------------------------------------- public API
@@ -386,9 +448,37 @@ class IndexClient:
         unique = {f.url: f for f in files}
         self._run_all([self._pool.submit(self.metadata, f) for f in unique.values()])
 
+    def archive_names(self, file: DistFile) -> tuple[str, ...]:
+        """The member names of a wheel (read from its zip central directory by range requests,
+        so a 50 MB wheel costs a few kB); () when the file cannot be read."""
+        return self._once(self._names, file.url, lambda: self._load_names(file))
+
+    def download(self, file: DistFile) -> bytes | None:
+        """A whole archive (an sdist to look inside: never built, never run); None when it
+        cannot be read or is larger than anything worth fetching for a static look."""
+        return self._once(self._archives, file.url, lambda: self._load_archive(file))
+
     def close(self) -> None:
         self._pool.shutdown(wait=True)
-        self._http.close()
+        if self._http_client is not None:
+            self._http_client.close()
+
+    @property
+    def _http(self) -> httpx.Client:
+        """Made on first use: a warm run answered by the cache never pays for TLS set-up."""
+        with self._lock:
+            if self._http_client is None:
+                self._http_client = httpx.Client(
+                    http1=True,
+                    http2=False,
+                    timeout=httpx.Timeout(self._timeout, connect=min(self._timeout, 5.0)),
+                    limits=httpx.Limits(max_connections=16, max_keepalive_connections=16),
+                    follow_redirects=True,
+                    headers={"User-Agent": "fletlint"},
+                    # One retry for failed connects only: a hiccup should not declare an index down.
+                    transport=httpx.HTTPTransport(retries=1),
+                )
+            return self._http_client
 
     def __enter__(self) -> IndexClient:
         return self
@@ -547,11 +637,12 @@ class IndexClient:
         self._progress(f"listing {project} on {source.name}")
         try:
             if source.kind == "find-links":
-                links = self._flat_links(source)
+                page = _Page(None, lambda: self._flat_links(source))
             elif source.url.startswith("file:"):
-                links = self._file_index_links(source, project)
+                page = self._file_index_page(source, project)
             else:
-                links = self._simple_links(source, project)
+                page = self._simple_page(source, project)
+            return self._files_of_page(source, project, page)
         except _SourceError as exc:
             self._report(source, exc.message, dead=True)
             return self._fallback(source, project)
@@ -561,12 +652,6 @@ class IndexClient:
         except (ValueError, UnicodeDecodeError) as exc:  # an unparsable page
             self._report(source, f"unreadable page from {source.name}: {exc}", dead=True)
             return self._fallback(source, project)
-        files = []
-        for link in links:
-            dist = self._to_file(link, project, source.name)
-            if dist is not None:
-                files.append(dist)
-        return files
 
     def _fallback(self, source: IndexSource, project: str) -> list[DistFile]:
         if not self._is_snapshot_source(source):
@@ -583,17 +668,61 @@ class IndexClient:
         parts = urlsplit(page_url)
         return urlunsplit(parts._replace(netloc=f"{userinfo}@{parts.netloc}"))
 
-    def _simple_links(self, source: IndexSource, project: str) -> list[_Link]:
+    def _files_of_page(self, source: IndexSource, project: str, page: _Page) -> list[DistFile]:
+        """The page's files, from the parsed-listing store when the page has not changed.
+
+        Parsing a big project page (thousands of links, each with a version, tags and a
+        Requires-Python) costs far more than reading a pickle of the result; warm runs would
+        otherwise spend most of their time here. Sources with credentials are never stored,
+        because their file URLs carry them.
+        """
+        key = None
+        if page.fingerprint is not None and self._parsed_dir is not None and source.name == source.url:
+            digest = hashlib.sha256(page.fingerprint)
+            digest.update(f"\n{source.url}\n{project}\n{_PARSED_FORMAT}".encode())
+            key = digest.hexdigest()
+            stored = _read_parsed(self._parsed_dir, key)
+            if stored is not None:
+                files, metadata_hashes = stored
+                with self._lock:
+                    self._metadata_hashes.update(metadata_hashes)
+                return files
+        files = []
+        for link in page.links():
+            dist = self._to_file(link, project, source.name)
+            if dist is not None:
+                files.append(dist)
+        if key is not None and self._parsed_dir is not None:
+            with self._lock:
+                hashes = {
+                    f.metadata_url: self._metadata_hashes[f.metadata_url]
+                    for f in files
+                    if f.metadata_url in self._metadata_hashes
+                }
+            _write_parsed(self._parsed_dir, key, (files, hashes))
+        return files
+
+    def _simple_page(self, source: IndexSource, project: str) -> _Page:
         url = urljoin(source.url, project + "/")
         entry = self._get(url, ACCEPT_SIMPLE)
         if entry.status == 404:
-            return []
+            return _Page(None, list)
         base = self._with_source_credentials(entry.url or split_credentials(url)[0], source.url)
-        if "json" in entry.content_type.lower():
-            return parse_json_page(entry.body, base)
-        return parse_html_page(entry.body, base)
+        parse = parse_json_page if "json" in entry.content_type.lower() else parse_html_page
+        # The entry's identity, not its bytes: hashing megabytes of JSON per project per run
+        # cost more than the parse it saves. A re-download or revalidation changes stored_at.
+        identity = f"{base}|{entry.etag}|{entry.last_modified}|{entry.stored_at}|{len(entry.body)}"
+        return _Page(identity.encode(), lambda: parse(entry.body, base))
 
-    def _file_index_links(self, source: IndexSource, project: str) -> list[_Link]:
+    def _file_index_page(self, source: IndexSource, project: str) -> _Page:
+        page = self._file_index_path(source, project)
+        if page is None:
+            return _Page(None, list)
+        stat = page.stat()
+        fingerprint = f"{page}\n{stat.st_mtime_ns}\n{stat.st_size}".encode()
+        return _Page(fingerprint, lambda: parse_html_page(page.read_bytes(), page.as_uri()))
+
+    def _file_index_path(self, source: IndexSource, project: str) -> Path | None:
         root = url_to_path(source.url)
         if not root.is_dir():
             raise _SourceError(f"index folder {redact_url(source.url)} does not exist")
@@ -609,8 +738,8 @@ class IndexClient:
                 page,
             )
             if not page.is_file():
-                return []
-        return parse_html_page(page.read_bytes(), page.as_uri())
+                return None
+        return page
 
     def _flat_links(self, source: IndexSource) -> list[_Link]:
         """All links of a find-links source, read once per run."""
@@ -761,17 +890,76 @@ class IndexClient:
         # identity: a compressed 206 would not be addressable by byte offsets.
         return self._request(url, {"Range": f"bytes={spec}", "Accept-Encoding": "identity"})
 
-    def _wheel_metadata_by_range(self, file: DistFile) -> bytes | None:
-        """Read `*.dist-info/METADATA` from a remote wheel with a few range requests.
+    def _load_names(self, file: DistFile) -> tuple[str, ...]:
+        if not file.is_wheel:
+            return ()
+        cached = self._cache.get(file.url, _NAMES_NS) if self._cache is not None else None
+        if cached is not None:
+            return tuple(cached.body.decode("utf-8").splitlines())
+        names: list[str] | None = None
+        try:
+            if file.url.startswith("file:"):
+                with zipfile.ZipFile(url_to_path(file.url)) as zf:
+                    names = zf.namelist()
+            elif not self._offline:
+                directory = self._central_directory(file.url)
+                if directory is not None:
+                    names = list(directory.entries)
+                else:
+                    with zipfile.ZipFile(io.BytesIO(self._download(file.url))) as zf:
+                        names = zf.namelist()
+        except (_SourceError, zipfile.BadZipFile, OSError):
+            names = None
+        if names is None:
+            return ()
+        if self._cache is not None:
+            body = "\n".join(names).encode("utf-8")
+            entry = CacheEntry(body, stored_at=time.time(), url=file.url, immutable=True)
+            self._cache.put(file.url, _NAMES_NS, entry)
+        return tuple(names)
 
-        Returns None when the wheel is laid out in a way this reader does not handle (zip64,
-        unusual compression, server quirks): the caller then downloads the whole file.
-        """
-        url = file.url
+    def _load_archive(self, file: DistFile) -> bytes | None:
+        try:
+            if file.url.startswith("file:"):
+                path = url_to_path(file.url)
+                return path.read_bytes() if path.stat().st_size <= _MAX_ARCHIVE else None
+            cached = self._cache.get(file.url, _ARCHIVE_NS) if self._cache is not None else None
+            if cached is not None:
+                return cached.body
+            if self._offline:
+                return None
+            self._progress(f"download of {file.filename}")
+            data = self._download(file.url)
+        except (_SourceError, OSError):
+            return None
+        if len(data) > _MAX_ARCHIVE:
+            return None
+        if self._cache is not None:
+            entry = CacheEntry(data, stored_at=time.time(), url=file.url, immutable=True)
+            self._cache.put(file.url, _ARCHIVE_NS, entry)
+        return data
+
+    def _central_directory(self, url: str) -> _ZipDirectory | None:
+        """A remote zip's central directory by range requests. None when the server or the
+        layout does not allow it (zip64, no ranges): the caller then downloads the file."""
         response = self._range_get(url, f"-{_TAIL}")
         if response.status_code == 200:  # server ignores ranges: we already have the whole file
-            self._count("metadata_download")
-            return metadata_from_archive(response.content, file.filename, file.name)
+            body = response.content
+            try:
+                with zipfile.ZipFile(io.BytesIO(body)) as zf:
+                    infos = zf.infolist()
+            except zipfile.BadZipFile:
+                return None
+            whole = {
+                i.filename: (i.compress_type, i.CRC, i.compress_size, i.file_size, i.header_offset)
+                for i in infos
+            }
+            return _ZipDirectory(
+                whole,
+                lambda start, end: body[start:end],
+                len(body),
+                whole=True,
+            )
         if response.status_code != 206:
             if response.status_code in (416, 501):
                 return None
@@ -813,6 +1001,20 @@ class IndexClient:
             name = directory[pos + 46 : pos + 46 + nlen].decode("utf-8", "replace")
             entries[name] = (method, crc, csize, usize, offset)
             pos += 46 + nlen + xlen + clen
+        return _ZipDirectory(entries, read, total)
+
+    def _wheel_metadata_by_range(self, file: DistFile) -> bytes | None:
+        """Read `*.dist-info/METADATA` from a remote wheel with a few range requests.
+
+        Returns None when the wheel is laid out in a way this reader does not handle (zip64,
+        unusual compression, server quirks): the caller then downloads the whole file.
+        """
+        zipdir = self._central_directory(file.url)
+        if zipdir is None:
+            return None
+        if zipdir.whole:
+            self._count("metadata_download")
+        entries, read, total = zipdir.entries, zipdir.read, zipdir.total
         member = _pick_member(entries, "METADATA", file.name)
         if member is None:
             return None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
@@ -51,6 +53,16 @@ class ProjectListing:
 
     name: str
     files: tuple[DistFile, ...]
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Changes whenever anything a resolution reads from the listing changes."""
+        digest = hashlib.sha256()
+        for f in self.files:
+            digest.update(
+                f"{f.index}|{f.filename}|{f.yanked}|{f.requires_python}|{f.from_snapshot}\n".encode()
+            )
+        return digest.hexdigest()
 
 
 @dataclass(frozen=True)
