@@ -1,0 +1,272 @@
+"""What every fix builder needs: the analysis, the files' texts, requirement edits, verification."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import NormalizedName, canonicalize_name
+from tomlkit.items import Array
+
+from fletlint.linter.analysis import Analysis, TargetResult
+from fletlint.linter.findings import Edit, Finding, Location
+from fletlint.linter.fixes import text as tx
+from fletlint.linter.resolve import Environment, file_fits, resolve, roots_for
+from fletlint.linter.sources.model import DeclaredRequirement
+
+# (package, replacement, reason), as `Settings.alternatives` carries them.
+AlternativeEntry = tuple[str, str, str]
+
+
+@dataclass
+class FixContext:
+    analysis: Analysis
+    texts: tx.Texts | None = None
+    alternatives: tuple[AlternativeEntry, ...] = ()
+
+    # -- reading the project --------------------------------------------------------------------
+
+    def declared_at(self, location: Location | None) -> DeclaredRequirement | None:
+        if location is None:
+            return None
+        for declared in self.analysis.project.requirements:
+            if declared.location == location and declared.requirement is not None:
+                return declared
+        return None
+
+    def failing(self, finding: Finding) -> list[TargetResult]:
+        return [r for r in self.analysis.results if r.target.name in finding.targets]
+
+    def phone_versions(self, name: str, results: Sequence[TargetResult]) -> list[str]:
+        """Releases of `name` (newest first) with a non-yanked file for every one of `results`."""
+        by_version: dict[str, set[str]] = {}
+        order = {}
+        for file in self.analysis.listing(name).files:
+            for result in results:
+                if file_fits(file, result.env):
+                    by_version.setdefault(str(file.version), set()).add(result.target.name)
+                    order[str(file.version)] = file.version
+        wanted = {r.target.name for r in results}
+        fitting = [v for v, names in by_version.items() if names >= wanted]
+        return sorted(fitting, key=lambda v: order[v], reverse=True)
+
+    @property
+    def hash_checking(self) -> bool:
+        # pip's hash-checking mode needs a hash for every line: a pin without one breaks install.
+        return any(d.hashes for d in self.analysis.project.requirements)
+
+    # -- edits of declared requirements ------------------------------------------------------
+
+    def _string_quote(self, declared: DeclaredRequirement, text: str) -> str | None:
+        """The quote around a pyproject requirement string; None for a requirements-file line."""
+        if not declared.location.path.endswith(".toml"):
+            return None
+        start, _ = tx.span(text, declared.location)
+        before = text[start - 1 : start] if start else ""
+        # Anything else is a poetry `name = "spec"` entry, which these edits do not rewrite.
+        return before if before in ("'", '"') else ""
+
+    def replace_requirement(self, declared: DeclaredRequirement, new_text: str) -> Edit | None:
+        text = tx.read_text(declared.location.path, self.texts)
+        if text is None:
+            return None
+        quote = self._string_quote(declared, text)
+        if quote == "":
+            return None
+        if quote is None:
+            return Edit(declared.location, new_text)
+        if quote == "'" and "'" in new_text:
+            # A literal string cannot hold its quote: rewrite it as a basic string.
+            start, end = tx.span(text, declared.location)
+            (line, column), (end_line, end_column) = (
+                tx.to_position(text, start - 1),
+                tx.to_position(text, end + 1),
+            )
+            body = tx.toml_string_body(new_text, '"')
+            location = Location(declared.location.path, line, column, end_line, end_column)
+            return Edit(location, f'"{body}"')
+        return Edit(declared.location, tx.toml_string_body(new_text, quote))
+
+    def add_requirement_after(self, declared: DeclaredRequirement, new_text: str) -> Edit | None:
+        """A new requirement next to `declared`: the line after it, or the same TOML array."""
+        path = declared.location.path
+        text = tx.read_text(path, self.texts)
+        if text is None:
+            return None
+        quote = self._string_quote(declared, text)
+        if quote == "":
+            return None
+        if quote is None:
+            _, end = tx.span(text, declared.location)
+            line_end = text.find("\n", end)
+            line_end = len(text) if line_end < 0 else line_end
+            if text[line_end - 1 : line_end] == "\r":
+                line_end -= 1
+            line, column = tx.to_position(text, line_end)
+            return Edit(Location(path, line, column, line, column), tx.newline_of(text) + new_text)
+
+        def change(document: object) -> None:
+            found = _array_holding(document, declared.text)
+            if found is None:
+                raise LookupError(declared.text)
+            array, index = found
+            array.insert(index + 1, new_text)
+
+        try:
+            return tx.toml_edit(path, self.texts, change)
+        except (LookupError, TypeError):
+            return None
+
+    def remove_requirement(self, declared: DeclaredRequirement) -> Edit | None:
+        path = declared.location.path
+        text = tx.read_text(path, self.texts)
+        if text is None:
+            return None
+        quote = self._string_quote(declared, text)
+        if quote == "":
+            return None
+        if quote is None:
+            end_line = declared.location.end_line or declared.location.line
+            return Edit(Location(path, declared.location.line, 1, end_line + 1, 1), "")
+
+        def change(document: object) -> None:
+            found = _array_holding(document, declared.text)
+            if found is None:
+                raise LookupError(declared.text)
+            array, index = found
+            del array[index]
+
+        try:
+            return tx.toml_edit(path, self.texts, change)
+        except (LookupError, TypeError):
+            return None
+
+    # -- verification -------------------------------------------------------------------------
+
+    def verify(
+        self,
+        finding: Finding,
+        requirements: Sequence[DeclaredRequirement],
+        *,
+        sdist_names: Iterable[str] = (),
+    ) -> bool:
+        """Whether the project, changed so, installs on the finding's targets with its package fixed.
+
+        Targets that installed before must still install, and the desktop graph must still
+        resolve: a pin that trades one failure for another is no fix.
+        """
+        analysis = self.analysis
+        source = analysis.source
+        if source is None:
+            return False
+        extra = frozenset(canonicalize_name(n) for n in sdist_names)
+        blocked = canonicalize_name(finding.package) if finding.package else None
+        desktops: dict[str, bool] = {}
+        for result in analysis.results:
+            env = result.env
+            if extra:
+                env = dataclasses.replace(env, sdist_names=env.sdist_names | extra)
+            platform = result.target.platform
+            must_pass = result.target.name in finding.targets or result.resolution.ok
+            if must_pass:
+                phone = resolve(
+                    source, env, roots_for(requirements, env, platform), analysis.constraints
+                )
+                if not phone.ok:
+                    return False
+            desktop_env = result.unconstrained.env
+            if not result.unconstrained.ok or desktop_env.key in desktops:
+                continue
+            desktop = resolve(
+                source,
+                desktop_env,
+                roots_for(requirements, desktop_env, platform),
+                analysis.constraints,
+            )
+            desktops[desktop_env.key] = desktop.ok
+            if not desktop.ok:
+                return False
+            if (
+                blocked is not None
+                and result.target.name in finding.targets
+                and not self._installs(desktop.packages.get(blocked), env)
+            ):
+                return False
+        return True
+
+    def _installs(self, package: object, env: Environment) -> bool:
+        # The package the desktop picks must install on the phone too, or the phone backtracks.
+        if package is None:
+            return True
+        name = getattr(package, "name", "")
+        version = getattr(package, "version", None)
+        files = [f for f in self.analysis.listing(name).files if f.version == version]
+        return any(file_fits(f, env, allow_yanked=True) for f in files)
+
+
+def with_replaced(
+    requirements: Sequence[DeclaredRequirement], old: DeclaredRequirement, new_text: str
+) -> list[DeclaredRequirement] | None:
+    new = parsed(new_text, old)
+    if new is None:
+        return None
+    return [new if d is old else d for d in requirements]
+
+
+def with_added(
+    requirements: Sequence[DeclaredRequirement], after: DeclaredRequirement, new_text: str
+) -> list[DeclaredRequirement] | None:
+    new = parsed(new_text, after)
+    if new is None:
+        return None
+    return [*requirements, new]
+
+
+def parsed(text: str, like: DeclaredRequirement) -> DeclaredRequirement | None:
+    try:
+        requirement = Requirement(text)
+    except InvalidRequirement:
+        return None
+    return dataclasses.replace(like, text=text, requirement=requirement, hashes=())
+
+
+def split_marker(declared: DeclaredRequirement) -> tuple[str, str | None]:
+    """The requirement text without its marker, and the marker (as written)."""
+    req = declared.requirement
+    if req is None or req.marker is None:
+        return declared.text.strip(), None
+    if req.url is None and ";" in declared.text:
+        head, _, marker = declared.text.partition(";")
+        return head.rstrip(), marker.strip()
+    return declared.text.strip(), str(req.marker)
+
+
+def with_marker(base: str, marker: str | None) -> str:
+    return f"{base}; {marker}" if marker else base
+
+
+def requirement_base(declared: DeclaredRequirement, name: str, specifier: str) -> str:
+    """`name[extras]specifier` keeping the declared extras."""
+    req = declared.requirement
+    extras = f"[{','.join(sorted(req.extras))}]" if req is not None and req.extras else ""
+    return f"{name}{extras}{specifier}"
+
+
+def normalized(name: str) -> NormalizedName:
+    return canonicalize_name(name)
+
+
+def _array_holding(document: object, value: str) -> tuple[Array, int] | None:
+    """The TOML array (searched depth-first, [project] first) holding the string `value`."""
+    stack: list[object] = [document]
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, Array):
+            for index, item in enumerate(node):
+                if isinstance(item, str) and item.strip() == value:
+                    return node, index
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+    return None
