@@ -122,6 +122,18 @@ def _build_pypi(d: Path) -> dict[str, str]:
         provides_extra=["fast"],
         requires_dist=['msgpack>=1.0; extra == "fast"'],
     )
+
+    # For the fixes: a loose requirement whose newest child has no phone wheel (pin the child),
+    # a -binary package with a phone-ready twin (alternative), a desktop-only package (marker).
+    pure("loosepar", "1.0.0", "loosechild>=1.0")
+    for tag in _cp_tags(DESKTOP_PLATFORMS):
+        build_wheel(d, "loosechild", "1.2.0", tag)
+    build_sdist(d, "loosechild", "1.2.0", native=True)
+    for tag in _cp_tags(DESKTOP_PLATFORMS):
+        build_wheel(d, "psycopg2-binary", "2.9.10", tag)
+    build_sdist(d, "psycopg2", "2.9.10", native=True)
+    for tag in _cp_tags(DESKTOP_PLATFORMS):
+        build_wheel(d, "desktoponly", "1.0.0", tag)
     return {wheel_filename("yankedpkg", "1.0.0"): "broken"}
 
 
@@ -137,6 +149,9 @@ def _build_flet(d: Path) -> None:
         build_wheel(d, "msgpack", "1.1.2", tag)
         build_wheel(d, "numpy", "2.3.4", tag)
         build_wheel(d, "greenlet", "3.2.4", tag)
+    for tag in mobile:
+        build_wheel(d, "loosechild", "1.1.0", tag)
+        build_wheel(d, "psycopg2", "2.9.10", tag)
     # No armeabi_v7a build: an ABI gap for 32-bit Android.
     for plat in ("android_24_arm64_v8a", "android_24_x86_64", *IOS_PLATFORMS):
         build_wheel(d, "polars", "1.33.0", f"cp39-abi3-{plat}")

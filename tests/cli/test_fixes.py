@@ -1,0 +1,173 @@
+"""`check --fix / --unsafe-fixes / --diff` on the fixture projects of tests/fixtures/fixes.
+
+Each case has `input/` (copied to a temporary folder) and `expected/` (the files after the fix,
+byte for byte: untouched lines, comments and layout included). After the fix the check is clean.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.cli.helpers import check
+from tests.support.index_server import LocalIndex
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "fixes"
+
+# case: (code of the finding, package, applicability of its first fix, needs --unsafe-fixes)
+CASES = {
+    "pin_parent_direct": ("FL001", "pydantic-core", "safe", "pin pydantic==2.12.5 to pydantic==2.11.7"),
+    "pin_parent_transitive": ("FL002", "pydantic-core", "safe", "add pydantic==2.11.7"),
+    "pin_child": ("FL002", "loosechild", "safe", "add loosechild==1.1.0"),
+    "pin_pyproject": ("FL002", "pydantic-core", "safe", "add pydantic==2.11.7"),
+    "marker": ("FL001", "desktoponly", "unsafe", "keep desktoponly==1.0.0 off android and ios"),
+    "alternative": ("FL001", "psycopg2-binary", "unsafe", "replace psycopg2-binary==2.9.10 with psycopg2==2.9.10"),
+    "source_packages": ("FL003", "onlysdist", None, "add onlysdist to [tool.flet].source_packages"),
+    "target_arch": ("FL001", "polars", "unsafe", "build for arm64-v8a, x86_64 only"),
+}
+
+
+def _copy(case: str, tmp_path: Path) -> Path:
+    shutil.copytree(FIXTURES / case / "input", tmp_path / "app")
+    return tmp_path / "app"
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_finding_carries_the_fix(
+    case: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    code, package, applicability, title = CASES[case]
+    app = _copy(case, tmp_path)
+    run = check(capsys, app, pypi_index, flet_index)
+    fixes = run.finding(code, package)["fixes"]
+    assert fixes, run.out
+    assert fixes[0]["title"].startswith(title), fixes[0]
+    if applicability is not None:  # source_packages: safe once the sdist is known to be pure
+        assert fixes[0]["applicability"] == applicability
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_fix_round_trip(
+    case: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    app = _copy(case, tmp_path)
+    unsafe = CASES[case][2] != "safe"
+    args = ["--fix", *(["--unsafe-fixes"] if unsafe else [])]
+    fixed = check(capsys, app, pypi_index, flet_index, *args, fmt="text")
+    assert fixed.code == 0, fixed.out + fixed.err
+    assert "Fixed 1 finding (0 remaining)." in fixed.out
+    expected = FIXTURES / case / "expected"
+    for path in expected.rglob("*"):
+        if path.is_file():
+            name = path.relative_to(expected)
+            assert (app / name).read_bytes() == path.read_bytes(), name
+    leftovers = [p.name for p in app.iterdir() if p.name.endswith(".fletlint")]
+    assert leftovers == []
+    again = check(capsys, app, pypi_index, flet_index)
+    assert again.code == 0 and again.json()["findings"] == [], again.out
+
+
+def test_safe_fix_leaves_unsafe_ones_and_says_so(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    app = _copy("marker", tmp_path)
+    before = _snapshot(app)
+    run = check(capsys, app, pypi_index, flet_index, "--fix", fmt="text")
+    assert run.code == 1
+    assert "Fixed 0 findings (1 remaining)." in run.out
+    assert "1 hidden fix can be enabled with `--unsafe-fixes`" in run.out
+    assert _snapshot(app) == before
+
+
+@pytest.mark.parametrize("case", ["pin_parent_transitive", "pin_pyproject", "target_arch"])
+def test_diff_prints_and_writes_nothing(
+    case: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    app = _copy(case, tmp_path)
+    before = _snapshot(app)
+    run = check(capsys, app, pypi_index, flet_index, "--diff", "--unsafe-fixes", fmt="text")
+    assert run.code == 1
+    assert _snapshot(app) == before
+    name = next(p.name for p in (FIXTURES / case / "expected").iterdir())
+    assert f"--- a/{name}\n+++ b/{name}\n" in run.out
+    expected = (FIXTURES / case / "expected" / name).read_text().splitlines()
+    original = (FIXTURES / case / "input" / name).read_text().splitlines()
+    added = [f"+{line}" for line in expected if line not in original]
+    assert added and all(line in run.out.splitlines() for line in added), run.out
+    assert "Would fix 1 finding" in run.err
+
+
+def test_diff_on_a_clean_project_exits_0(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    (tmp_path / "requirements.txt").write_text("anyio==4.9.0\n")
+    run = check(capsys, tmp_path, pypi_index, flet_index, "--diff", fmt="text")
+    assert (run.code, run.out) == (0, "")
+    assert "No fixes" in run.err
+
+
+def test_fix_keeps_crlf_line_endings(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    (tmp_path / "requirements.txt").write_bytes(b"# db\r\nloosepar==1.0.0\r\nanyio\r\n")
+    run = check(capsys, tmp_path, pypi_index, flet_index, "--fix")
+    assert run.code == 0, run.err
+    assert (tmp_path / "requirements.txt").read_bytes() == (
+        b"# db\r\nloosepar==1.0.0\r\nloosechild==1.1.0\r\nanyio\r\n"
+    )
+    assert "Fixed 1 finding (0 remaining)." in run.err  # JSON keeps stdout for the report
+    assert run.json()["findings"] == []
+
+
+def test_two_fixes_in_one_file_both_land(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    (tmp_path / "requirements.txt").write_text("pydantic==2.12.5\nloosepar==1.0.0\n")
+    run = check(capsys, tmp_path, pypi_index, flet_index, "--fix", fmt="text")
+    assert run.code == 0, run.out
+    assert "Fixed 2 findings (0 remaining)." in run.out
+    assert (tmp_path / "requirements.txt").read_text() == (
+        "pydantic==2.11.7\nloosepar==1.0.0\nloosechild==1.1.0\n"
+    )
+
+
+def test_text_output_shows_fixes(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    app = _copy("target_arch", tmp_path)
+    run = check(capsys, app, pypi_index, flet_index, fmt="text")
+    assert "fix (unsafe): build for arm64-v8a, x86_64 only" in run.out
+    assert 'fix (unsafe): keep polars==1.33.0 off android with a marker' in run.out
