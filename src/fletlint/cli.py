@@ -85,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--select", action="append", default=[], metavar="CODE")
     check.add_argument("--ignore", action="append", default=[], metavar="CODE")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when errors are found")
+    check.add_argument("--fix", action="store_true", help="apply the safe fixes, then re-check")
+    check.add_argument(
+        "--unsafe-fixes", action="store_true", help="with --fix or --diff: the unsafe fixes too"
+    )
+    check.add_argument(
+        "--diff", action="store_true", help="print the fixes as a diff; write nothing"
+    )
 
     rule = commands.add_parser("rule", help="explain a rule")
     rule.add_argument("code", nargs="?")
@@ -121,6 +128,10 @@ def run_check(args: argparse.Namespace, out: Console, err: Console) -> int:
             progress.update(message)
 
     with Linter(settings) as linter:
+        if args.fix or args.diff:
+            from fletlint import cli_fix
+
+            return cli_fix.run(args, linter, out, err, emit)
         if progress is not None:
             with progress:
                 report = linter.check(args.path, on_progress=on_progress)

@@ -19,6 +19,7 @@ from packaging.utils import NormalizedName, canonicalize_name
 
 from fletlint.linter.analysis import Analysis, TargetResult
 from fletlint.linter.findings import Finding, InputError, Severity
+from fletlint.linter.fixes import attach_fixes
 from fletlint.linter.index.client import IndexClient
 from fletlint.linter.index.model import ClientStats, IndexProblem, IndexSource
 from fletlint.linter.index.pipconfig import PipConfigError, read_pip_index_config
@@ -212,7 +213,15 @@ class Linter:
             TargetResult(t, phone, done[phone.key], done[desktop.key])
             for t, phone, desktop in zip(targets, phone_envs, desktop_envs, strict=True)
         ]
-        analysis = Analysis(project, targets, results, client.problems, client.listing)
+        analysis = Analysis(
+            project,
+            targets,
+            results,
+            client.problems,
+            client.listing,
+            source=client,
+            constraints=constraints,
+        )
         findings = [
             finding
             for code, rule in RULES.items()
@@ -221,6 +230,10 @@ class Linter:
         ]
         findings = apply_suppressions(
             findings, project.root, per_file_ignores=s.per_file_ignores, texts=texts
+        )
+        # After suppression: verifying a fix costs resolutions, wasted on a hidden finding.
+        findings = attach_fixes(
+            analysis, findings, texts=texts, alternatives=getattr(s, "alternatives", ())
         )
         findings.sort(key=_finding_order)
         names = frozenset(
