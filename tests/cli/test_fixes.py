@@ -18,12 +18,22 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "fixes"
 
 # case: (code of the finding, package, applicability of its first fix, needs --unsafe-fixes)
 CASES = {
-    "pin_parent_direct": ("FL001", "pydantic-core", "safe", "pin pydantic==2.12.5 to pydantic==2.11.7"),
+    "pin_parent_direct": (
+        "FL001",
+        "pydantic-core",
+        "safe",
+        "pin pydantic==2.12.5 to pydantic==2.11.7",
+    ),
     "pin_parent_transitive": ("FL002", "pydantic-core", "safe", "add pydantic==2.11.7"),
     "pin_child": ("FL002", "loosechild", "safe", "add loosechild==1.1.0"),
     "pin_pyproject": ("FL002", "pydantic-core", "safe", "add pydantic==2.11.7"),
     "marker": ("FL001", "desktoponly", "unsafe", "keep desktoponly==1.0.0 off android and ios"),
-    "alternative": ("FL001", "psycopg2-binary", "unsafe", "replace psycopg2-binary==2.9.10 with psycopg2==2.9.10"),
+    "alternative": (
+        "FL001",
+        "psycopg2-binary",
+        "unsafe",
+        "replace psycopg2-binary==2.9.10 with psycopg2==2.9.10",
+    ),
     "source_packages": ("FL003", "onlysdist", None, "add onlysdist to [tool.flet].source_packages"),
     "target_arch": ("FL001", "polars", "unsafe", "build for arm64-v8a, x86_64 only"),
 }
@@ -170,4 +180,4 @@ def test_text_output_shows_fixes(
     app = _copy("target_arch", tmp_path)
     run = check(capsys, app, pypi_index, flet_index, fmt="text")
     assert "fix (unsafe): build for arm64-v8a, x86_64 only" in run.out
-    assert 'fix (unsafe): keep polars==1.33.0 off android with a marker' in run.out
+    assert "fix (unsafe): keep polars==1.33.0 off android with a marker" in run.out

@@ -16,7 +16,7 @@ def _name(path: Path, root: Path) -> str:
 
 
 def render(originals: Mapping[Path, str | None], texts: Mapping[Path, str], root: Path) -> str:
-    chunks = []
+    chunks: list[str] = []
     for path in sorted(texts):
         old = originals.get(path)
         new = texts[path]

@@ -50,9 +50,12 @@ def declare_dependency_fix(
 def _requirements_edit(path: Path, texts: tx.Texts | None, lines: list[str]) -> Edit:
     text = tx.read_text(path, texts) or ""
     newline = tx.newline_of(text) if text else "\n"
-    prefix = newline if text and not text.endswith("\n") else ""
     line, column = tx.to_position(text, len(text))
-    added = prefix + "".join(f"{x}{newline}" for x in lines)
+    if text and not text.endswith("\n"):
+        # A file without a final newline keeps that style: the new lines go before its end.
+        added = "".join(f"{newline}{x}" for x in lines)
+    else:
+        added = "".join(f"{x}{newline}" for x in lines)
     return Edit(Location(str(path), line, column, line, column), added)
 
 
