@@ -1,7 +1,9 @@
 """The facts every rule reads: per-target resolutions and what each package offers phones.
 
 Rules never touch the network themselves; they read listings the resolutions already fetched
-(the client memoizes them), so a rule costs nothing but CPU.
+(the client memoizes them), so a rule costs nothing but CPU. The exceptions look inside files
+through `archives` (the client, which caches every answer): FL101 reads wheels' member names
+for the imports no name explains, FL003 reads the sdists it reports.
 """
 
 from __future__ import annotations
@@ -9,16 +11,28 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, Protocol
 
 from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName
 from packaging.version import Version
 
 from fletlint.linter.findings import AvailableVersion, ChainLink, Location
-from fletlint.linter.index.model import DistFile, IndexProblem, ProjectListing
+from fletlint.linter.index.model import CoreMetadata, DistFile, IndexProblem, ProjectListing
 from fletlint.linter.resolve import Edge, Environment, PackageSource, Resolution, file_fits
+from fletlint.linter.sources.imports import ImportScan
 from fletlint.linter.sources.model import DeclaredRequirement, ProjectSpec
 from fletlint.linter.targets import Target
+
+
+class ArchiveReader(Protocol):
+    """What the index client offers rules that look inside distribution files."""
+
+    def metadata(self, file: DistFile) -> CoreMetadata: ...
+
+    def archive_names(self, file: DistFile) -> tuple[str, ...]: ...
+
+    def download(self, file: DistFile) -> bytes | None: ...
 
 
 @dataclass
@@ -50,6 +64,13 @@ class Analysis:
     # The fixes re-resolve with a proposed change, to offer only pins that work.
     source: PackageSource | None = None
     constraints: Mapping[NormalizedName, SpecifierSet] = field(default_factory=dict)
+    # The app's imports (FL101, FL102, FL001 at the import line).
+    imports: ImportScan = field(default_factory=ImportScan)
+    # Looking inside files (wheel member names, sdists): the few rules that need more than
+    # metadata go through the index client, which caches every answer.
+    archives: ArchiveReader | None = None
+    # Results several rules share within one check (e.g. which package provides a module).
+    memo: dict[str, Any] = field(default_factory=dict)
     _blockers: dict[str, list[Blocker]] = field(default_factory=dict)
     _releases: dict[str, dict[Version, list[DistFile]]] = field(default_factory=dict)
 

@@ -27,6 +27,7 @@ from fletlint.linter.index.urls import make_source
 from fletlint.linter.resolution_store import ResolutionStore, resolution_key
 from fletlint.linter.resolve import Environment, Resolution, resolve, roots_for
 from fletlint.linter.rules import RULES
+from fletlint.linter.sources.imports import ImportScanner
 from fletlint.linter.sources.model import ProjectSpec
 from fletlint.linter.sources.project import load_project
 from fletlint.linter.suppression import apply_suppressions
@@ -90,6 +91,8 @@ class Linter:
         self.settings = settings
         self._environ = dict(os.environ if environ is None else environ)
         self._clients: dict[tuple[IndexSource, ...], IndexClient] = {}
+        # Parsed imports by file content: a language server re-parses only the edited file.
+        self._imports = ImportScanner()
 
     def close(self) -> None:
         for client in self._clients.values():
@@ -222,6 +225,8 @@ class Linter:
             source=client,
             constraints=constraints,
         )
+        analysis.imports = self._imports.scan(project.root, project.flet.exclude, texts)
+        analysis.archives = client
         findings = [
             finding
             for code, rule in RULES.items()

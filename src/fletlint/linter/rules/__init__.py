@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from fletlint.linter.rules import (
     index_unreadable,
+    marker_divergence,
     missing_wheel,
     no_release,
+    phone_missing_module,
     sdist_only,
     silent_downgrade,
     uncheckable,
+    undeclared_import,
 )
 from fletlint.linter.rules.base import Rule
 
@@ -21,6 +24,9 @@ RULES: dict[str, Rule] = {
         no_release.RULE,
         index_unreadable.RULE,
         uncheckable.RULE,
+        undeclared_import.RULE,
+        phone_missing_module.RULE,
+        marker_divergence.RULE,
     )
 }
 

@@ -8,6 +8,7 @@ from fletlint.linter.analysis import Analysis, Blocker, TargetResult, describe_t
 from fletlint.linter.findings import ChainLink, Finding, Severity
 from fletlint.linter.rules.base import Rule
 from fletlint.linter.rules.grouping import group_blockers
+from fletlint.linter.rules.importing import findings_at_imports
 
 DOCS = """\
 ## What it does
@@ -37,6 +38,9 @@ def check(analysis: Analysis) -> Iterator[Finding]:
     groups = group_blockers(analysis, failing, lambda b: not b.sdist_only)
     for blocker, results in groups:
         yield _finding(analysis, blocker, results)
+    yield from findings_at_imports(
+        analysis, "FL001", lambda b: not b.sdist_only, "has no wheel for"
+    )
     for result in failing:
         if not analysis.blockers(result):
             # Every package has phone wheels somewhere, yet not in a combination the phone accepts.

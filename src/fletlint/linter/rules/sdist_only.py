@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fletlint.linter.analysis import Analysis, describe_targets, location_of
+from fletlint.linter.analysis import Analysis, Blocker, describe_targets, location_of
 from fletlint.linter.findings import Finding, Severity
 from fletlint.linter.rules.base import Rule
 from fletlint.linter.rules.grouping import group_blockers
+from fletlint.linter.rules.importing import findings_at_imports
+from fletlint.linter.sdist import SdistVerdict, inspect_sdist
 
 DOCS = """\
 ## What it does
@@ -21,6 +23,12 @@ listed in `[tool.flet].source_packages`, so the build stops with `No matching di
 ```
 onlysdist==1.0.0     # only onlysdist-1.0.0.tar.gz on the index
 ```
+
+fletlint looks inside the sdist, without building or running it: compiled sources (`.c`, `.cpp`,
+`.pyx`, `.rs`, `Cargo.toml`), a compiling build backend or build requirement (maturin,
+scikit-build, meson-python, Cython...) or `ext_modules` in `setup.py` mean native code. The first
+note of the finding says which: `sdist:pure`, `sdist:native` or `sdist:unknown` (not readable).
+The finding is repeated at each app import that pulls the package in.
 
 ## How to fix
 If the package is pure Python, add it to `source_packages` in `[tool.flet]` so it is built from
@@ -36,15 +44,63 @@ def check(analysis: Analysis) -> Iterator[Finding]:
             code="FL003",
             severity=Severity.ERROR,
             message=f"{blocker.name} {blocker.version} is published only as an sdist, which "
-            f"flet build refuses for {describe_targets(names, analysis.targets)}",
+            f"flet build refuses for {describe_targets(names, analysis.targets)}"
+            f"{_verdict_words(analysis, blocker)}",
             location=location_of(blocker.declared),
             package=blocker.name,
             version=str(blocker.version),
             targets=names,
             chain=blocker.chain,
             available=analysis.available_for(blocker.name, results),
-            notes=("add it to [tool.flet].source_packages if it is pure Python",),
+            notes=_sdist_notes(analysis, blocker),
         )
+    yield from findings_at_imports(
+        analysis,
+        "FL003",
+        lambda b: b.sdist_only,
+        "is published only as an sdist, which flet build refuses for",
+        lambda b: _sdist_notes(analysis, b),
+    )
+
+
+def _verdict(analysis: Analysis, blocker: Blocker) -> SdistVerdict:
+    """Look inside the release's sdist once per check (never built, never run)."""
+    key = f"sdist:{blocker.name}=={blocker.version}"
+    if key not in analysis.memo:
+        sdists = [
+            f for f in analysis.release_files(blocker.name, blocker.version) if not f.is_wheel
+        ]
+        data = analysis.archives.download(sdists[0]) if analysis.archives and sdists else None
+        found = inspect_sdist(data, sdists[0].filename) if data and sdists else SdistVerdict(None)
+        analysis.memo[key] = found
+    verdict: SdistVerdict = analysis.memo[key]
+    return verdict
+
+
+def _verdict_words(analysis: Analysis, blocker: Blocker) -> str:
+    native = _verdict(analysis, blocker).native
+    if native is None:
+        return ""
+    return "; it compiles native code" if native else "; it is pure Python"
+
+
+def _sdist_notes(analysis: Analysis, blocker: Blocker) -> tuple[str, ...]:
+    """The first note is machine-usable (`sdist:pure`, `sdist:native`, `sdist:unknown`): the
+    source_packages fix is offered on `sdist:pure` and never on `sdist:native`."""
+    verdict = _verdict(analysis, blocker)
+    if verdict.native is None:
+        return (verdict.note, "add it to [tool.flet].source_packages if it is pure Python")
+    if verdict.native:
+        why = "; ".join(verdict.evidence)
+        return (
+            verdict.note,
+            f"native ({why}): it needs a phone wheel, source_packages cannot help",
+        )
+    backend = f" (build backend {verdict.backend})" if verdict.backend else ""
+    return (
+        verdict.note,
+        f"pure Python{backend}, no compiled sources: add it to [tool.flet].source_packages",
+    )
 
 
 RULE = Rule(
