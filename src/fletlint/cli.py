@@ -6,6 +6,7 @@ Exit codes follow ruff: 0 nothing at error level, 1 errors found, 2 bad usage or
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,12 +14,15 @@ from pathlib import Path
 from rich.console import Console
 
 from fletlint import __version__
+from fletlint.config import settings_for
 from fletlint.linter.engine import FLET_INDEX_URL, Linter, Report, Settings
 from fletlint.linter.findings import InputError
 from fletlint.linter.rules import RULES
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github")
+GRAPH_FORMATS = ("html", "mermaid")
+GRAPH_TARGET = "android_24_arm64_v8a"
 
 
 class UsageError(Exception):
@@ -45,45 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="app folder, pyproject.toml or requirements file (default: .)",
     )
     check.add_argument("--format", choices=FORMATS, default="text")
-    check.add_argument("--python-version", help="the bundled Python, e.g. 3.13")
-    check.add_argument(
-        "--target",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="a target tag, platform (android, ios) or ABI; repeatable",
-    )
-    check.add_argument(
-        "-r",
-        "--requirement",
-        action="append",
-        default=[],
-        type=Path,
-        help="check this requirements file instead of discovering the project's",
-    )
-    check.add_argument(
-        "--extra", action="append", default=[], help="also check an optional dependency group"
-    )
-    check.add_argument("--group", action="append", default=[], help="also check a dependency group")
-    check.add_argument("-i", "--index-url")
-    check.add_argument("--extra-index-url", action="append", default=[])
-    check.add_argument("-f", "--find-links", action="append", default=[])
-    check.add_argument("--no-index", action="store_true")
-    check.add_argument(
-        "--flet-index-url",
-        default=FLET_INDEX_URL,
-        help=f"Flet's mobile index (default: {FLET_INDEX_URL})",
-    )
-    check.add_argument("--no-flet-index", action="store_true", help="leave Flet's mobile index out")
-    check.add_argument(
-        "--isolated",
-        action="store_true",
-        help="ignore pip's configuration files and PIP_* variables",
-    )
-    check.add_argument("--offline", action="store_true", help="answer from the cache alone")
-    check.add_argument("--cache-dir", type=Path)
-    check.add_argument("--select", action="append", default=[], metavar="CODE")
-    check.add_argument("--ignore", action="append", default=[], metavar="CODE")
+    add_project_options(check)
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when errors are found")
     check.add_argument("--fix", action="store_true", help="apply the safe fixes, then re-check")
     check.add_argument(
@@ -93,29 +59,100 @@ def build_parser() -> argparse.ArgumentParser:
         "--diff", action="store_true", help="print the fixes as a diff; write nothing"
     )
 
+    graph = commands.add_parser(
+        "graph", help="draw one target's dependency graph, blocking chains highlighted"
+    )
+    graph.add_argument(
+        "path",
+        nargs="?",
+        default=".",
+        type=Path,
+        help="app folder, pyproject.toml or requirements file (default: .)",
+    )
+    graph.add_argument("--format", choices=GRAPH_FORMATS, default="html")
+    graph.add_argument(
+        "-o", "--output", type=Path, help="where to write (default: fletlint-graph.html / .mmd)"
+    )
+    graph.add_argument(
+        "--unconstrained",
+        action="store_true",
+        help="draw what the desktop would install instead of what the phone can",
+    )
+    add_project_options(graph)
+
     rule = commands.add_parser("rule", help="explain a rule")
     rule.add_argument("code", nargs="?")
     rule.add_argument("--all", action="store_true")
     return parser
 
 
+def add_project_options(parser: argparse.ArgumentParser) -> None:
+    """What to check and against which indexes: shared by `check` and `graph`."""
+    parser.add_argument("--python-version", help="the bundled Python, e.g. 3.13")
+    parser.add_argument(
+        "--target",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a target tag, platform (android, ios) or ABI; repeatable",
+    )
+    parser.add_argument(
+        "-r",
+        "--requirement",
+        action="append",
+        default=[],
+        type=Path,
+        help="check this requirements file instead of discovering the project's",
+    )
+    parser.add_argument(
+        "--extra", action="append", default=[], help="also check an optional dependency group"
+    )
+    parser.add_argument(
+        "--group", action="append", default=[], help="also check a dependency group"
+    )
+    parser.add_argument("-i", "--index-url")
+    parser.add_argument("--extra-index-url", action="append", default=[])
+    parser.add_argument("-f", "--find-links", action="append", default=[])
+    parser.add_argument("--no-index", action="store_true")
+    parser.add_argument(
+        "--flet-index-url",
+        help=f"Flet's mobile index (default: {FLET_INDEX_URL})",
+    )
+    parser.add_argument(
+        "--no-flet-index", action="store_true", help="leave Flet's mobile index out"
+    )
+    parser.add_argument(
+        "--isolated",
+        action="store_true",
+        help="ignore pip's configuration files and PIP_* variables",
+    )
+    parser.add_argument("--offline", action="store_true", help="answer from the cache alone")
+    parser.add_argument("--cache-dir", type=Path)
+    parser.add_argument("--select", action="append", default=[], metavar="CODE")
+    parser.add_argument("--ignore", action="append", default=[], metavar="CODE")
+
+
 def settings_from(args: argparse.Namespace) -> Settings:
-    return Settings(
-        python_version=args.python_version,
-        targets=tuple(args.target),
-        index_url=args.index_url,
-        extra_index_urls=tuple(args.extra_index_url),
-        find_links=tuple(args.find_links),
-        no_index=args.no_index,
-        flet_index_url=None if args.no_flet_index else args.flet_index_url,
-        use_pip_config=not args.isolated,
-        offline=args.offline,
-        cache_dir=args.cache_dir,
-        extras=tuple(args.extra),
-        groups=tuple(args.group),
-        requirements_files=tuple(args.requirement),
-        select=tuple(args.select),
-        ignore=tuple(args.ignore),
+    # None / () mean "not on the command line": `[tool.fletlint]` then decides (config.py).
+    return settings_for(
+        args.path,
+        {
+            "python_version": args.python_version,
+            "targets": tuple(args.target),
+            "index_url": args.index_url,
+            "extra_index_urls": tuple(args.extra_index_url),
+            "find_links": tuple(args.find_links),
+            "no_index": args.no_index,
+            "flet_index_url": "" if args.no_flet_index else args.flet_index_url,
+            "use_pip_config": not args.isolated,
+            "offline": args.offline or None,
+            "cache_dir": args.cache_dir,
+            "extras": tuple(args.extra),
+            "groups": tuple(args.group),
+            "requirements_files": tuple(args.requirement),
+            "select": tuple(args.select),
+            "ignore": tuple(args.ignore),
+        },
     )
 
 
@@ -146,10 +183,43 @@ def emit(report: Report, fmt: str, out: Console) -> None:
         from fletlint.report import json_report
 
         out.file.write(json_report.render(report))
+    elif fmt == "sarif":
+        from fletlint.report import sarif
+
+        out.file.write(sarif.render(report))
+    elif fmt == "github":
+        from fletlint.report import github
+
+        out.file.write(github.render(report))
     else:
         from fletlint.report import text
 
         text.render(report, out)
+
+
+def run_graph(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from fletlint.report import graph, graph_html
+
+    settings = settings_from(args)
+    wanted = args.target[0] if args.target else GRAPH_TARGET
+    if len(args.target) > 1:
+        raise UsageError("`graph` draws one target; give --target once")
+    settings = dataclasses.replace(settings, targets=(wanted,))
+    with Linter(settings) as linter:
+        if err.is_terminal:
+            with err.status("resolving…"):
+                report = linter.check(args.path)
+        else:
+            report = linter.check(args.path)
+    data = graph.build(report, unconstrained=args.unconstrained)
+    if args.format == "mermaid":
+        text, default = graph.render_mermaid(data), "fletlint-graph.mmd"
+    else:
+        text, default = graph_html.render(data), "fletlint-graph.html"
+    output = args.output or Path(default)
+    graph.write_atomic(output, text)
+    err.print(f"wrote {output} ({data.summary()})", markup=False, highlight=False, soft_wrap=True)
+    return EXIT_CLEAN
 
 
 def run_rule(args: argparse.Namespace, out: Console) -> int:
@@ -175,12 +245,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "rule":
             return run_rule(args, out)
+        if args.command == "graph":
+            return run_graph(args, out, err)
         return run_check(args, out, err)
     except UsageError as exc:
-        err.print(f"fletlint: error: {exc}", markup=False, highlight=False)
+        # soft_wrap: a long `path:line:col` must stay on one line for editors and CI to link it.
+        err.print(f"fletlint: error: {exc}", markup=False, highlight=False, soft_wrap=True)
         return EXIT_USAGE
     except InputError as exc:
-        err.print(f"fletlint: error: {exc}", markup=False, highlight=False)
+        err.print(f"fletlint: error: {exc}", markup=False, highlight=False, soft_wrap=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

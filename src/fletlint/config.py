@@ -184,11 +184,13 @@ def _python_version(r: _Reader, value: Any, key: KeyPath) -> str:
     text = r.string(value, key)
     parts = text.split(".")
     if len(parts) != 2 or not all(p.isdigit() for p in parts):
-        raise r.fail(f"{_name(key)} must look like \"3.13\", not {text!r}", key)
+        raise r.fail(f'{_name(key)} must look like "3.13", not {text!r}', key)
     return text
 
 
-def _per_file_ignores(r: _Reader, value: Any, key: KeyPath) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _per_file_ignores(
+    r: _Reader, value: Any, key: KeyPath
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
     table = r.table(value, key)
     result = []
     for pattern, codes in table.items():
@@ -280,8 +282,7 @@ def _absolute_globs(
         return entries
     base = os.path.abspath(config_dir).replace(os.sep, "/")
     return tuple(
-        (p if os.path.isabs(p) else f"{base}/{p.removeprefix('./')}", codes)
-        for p, codes in entries
+        (p if os.path.isabs(p) else f"{base}/{p.removeprefix('./')}", codes) for p, codes in entries
     )
 
 

@@ -38,7 +38,7 @@ def test_every_key_is_read_and_converted(tmp_path: Path) -> None:
         'flet-index-url = "https://mirror.example.org/flet/"\n'
         'select = ["FL0"]\n'
         'ignore = ["fl002"]\n'
-        'offline = true\n'
+        "offline = true\n"
         'cache-dir = ".cache/fl"\n'
         '[tool.fletlint.per-file-ignores]\n"requirements-dev.txt" = ["FL001"]\n'
         "[tool.fletlint.extend-alternatives]\n"
@@ -91,7 +91,7 @@ def test_no_table_gives_the_defaults(tmp_path: Path) -> None:
     ("table", "message", "line", "column"),
     [
         ('targets = ["android"]\nselekt = ["FL001"]\n', "unknown key 'selekt'", 7, 1),
-        ("targets = \"android\"\n", "`targets` must be a list of strings", 6, 12),
+        ('targets = "android"\n', "`targets` must be a list of strings", 6, 12),
         ('targets = ["android", 3]\n', "`targets[1]` must be a string, not an integer", 6, 23),
         ('offline = "yes"\n', "`offline` must be true or false", 6, 12),
         ('select = ["FL001", "XX9"]\n', "unknown rule code 'XX9'", 6, 21),
@@ -103,7 +103,7 @@ def test_no_table_gives_the_defaults(tmp_path: Path) -> None:
             12,
         ),
         (
-            "[tool.fletlint.extend-alternatives]\norjson = {replacment = \"ujson\"}\n",
+            '[tool.fletlint.extend-alternatives]\norjson = {replacment = "ujson"}\n',
             "unknown key 'replacment'",
             7,
             11,
