@@ -98,6 +98,9 @@ def _build_pypi(d: Path) -> dict[str, str]:
     build_sdist(d, "greenlet", "3.2.4", native=True)
 
     pure("colorama", "0.4.6")
+    # A distribution whose import name differs from its own and from every built-in table
+    # entry: only the wheel's files say that `toolbelt` comes from `toolbelt-utils`.
+    build_wheel(d, "toolbelt-utils", "1.0.0", files={"toolbelt/__init__.py": ""})
     pure("click", "8.3.0", 'colorama; platform_system == "Windows"')
     build_sdist(d, "onlysdist", "1.0.0")
     build_sdist(d, "nativesdist", "2.0.0", native=True)

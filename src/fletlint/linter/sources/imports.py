@@ -218,7 +218,7 @@ def parse_imports(text: str, path: str) -> tuple[list[ImportedModule], ParseProb
         # libcst's native parser puts the real column only in the message ("error at 2:5").
         precise = _ERROR_AT.search(exc.message)
         if precise:
-            line, column = int(precise.group(1)), int(precise.group(2))
+            line, column = int(precise.group(1)), max(int(precise.group(2)), 1)
         message = _ERROR_AT.sub("", exc.message).removeprefix("parser error: ").strip(": ")
         return [], ParseProblem(f"syntax error: {message}", Location(path, line, column))
     except Exception as exc:  # libcst raises a few other types on odd input; never crash

@@ -1,0 +1,87 @@
+"""Import name → distribution: wheel contents, the host environment, the built-in table."""
+
+from __future__ import annotations
+
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+from fletlint.linter.index.model import DistFile
+from fletlint.linter.modules import ModuleIndex, modules_of_wheel, provides
+from fletlint.linter.resolve import ResolvedPackage
+
+
+def test_modules_of_wheel_regular_namespace_and_extension() -> None:
+    names = [
+        "yaml/__init__.py",
+        "yaml/constructor.py",
+        "_yaml/__init__.py",
+        "six.py",
+        "_cffi_backend.cpython-312-x86_64-linux-gnu.so",
+        "google/protobuf/__init__.py",
+        "google/protobuf/message.py",
+        "pkg-1.0.dist-info/METADATA",
+        "pkg-1.0.data/purelib/extra_mod/__init__.py",
+        "pkg-1.0.data/scripts/tool",
+    ]
+    found = modules_of_wheel(names)
+    assert found == frozenset(
+        {"yaml", "_yaml", "six", "_cffi_backend", "google.protobuf", "extra_mod"}
+    )
+    assert provides("google.protobuf.message", found)
+    assert not provides("google.auth", found)  # `google` is a namespace, not protobuf's
+
+
+def _package(name: str, *files: DistFile) -> ResolvedPackage:
+    return ResolvedPackage(canonicalize_name(name), Version("1.0"), files)
+
+
+def _wheel(name: str) -> DistFile:
+    return DistFile(
+        filename=f"{name.replace('-', '_')}-1.0-py3-none-any.whl",
+        url=f"https://example.invalid/{name}.whl",
+        index="test",
+        name=name,
+        version=Version("1.0"),
+        is_wheel=True,
+    )
+
+
+def test_cheap_guesses_need_no_archive_reads() -> None:
+    reads: list[str] = []
+
+    def reader(file: DistFile) -> tuple[str, ...]:
+        reads.append(file.name)
+        return ()
+
+    index = ModuleIndex(reader, lambda name: (), host={"bs4": ("beautifulsoup4",)})
+    packages = {
+        canonicalize_name(n): _package(n, _wheel(n)) for n in ("pyyaml", "beautifulsoup4", "flet")
+    }
+    assert index.providers("yaml.constructor", packages) == ["pyyaml"]  # the table
+    assert index.providers("bs4", packages) == ["beautifulsoup4"]  # the host
+    assert index.providers("flet", packages) == ["flet"]  # the name itself
+    assert reads == []
+
+
+def test_wheel_contents_explain_unusual_names_and_are_read_once() -> None:
+    reads: list[str] = []
+    contents = {"toolbelt-utils": ("toolbelt/__init__.py",), "other": ("other/__init__.py",)}
+
+    def reader(file: DistFile) -> tuple[str, ...]:
+        reads.append(file.name)
+        return contents[file.name]
+
+    index = ModuleIndex(reader, lambda name: (), host={})
+    packages = {canonicalize_name(n): _package(n, _wheel(n)) for n in ("toolbelt-utils", "other")}
+    assert index.providers("toolbelt.sub", packages) == ["toolbelt-utils"]
+    assert index.providers("missing_module", packages) == []
+    assert sorted(reads) == ["other", "toolbelt-utils"]
+
+
+def test_hint_names_the_distribution_to_declare() -> None:
+    index = ModuleIndex(None, lambda name: (), host={"magic": ("python-magic",)})
+    assert index.hint("cv2") == "opencv-python"
+    assert index.hint("PIL.Image") == "pillow"
+    assert index.hint("google.protobuf.message") == "protobuf"
+    assert index.hint("magic") == "python-magic"
+    assert index.hint("some_pkg.sub") == "some-pkg"
