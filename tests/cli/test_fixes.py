@@ -119,7 +119,7 @@ def test_diff_prints_and_writes_nothing(
     run = check(capsys, app, pypi_index, flet_index, "--diff", "--unsafe-fixes", fmt="text")
     assert run.code == 1
     assert _snapshot(app) == before
-    name = next(p.name for p in (FIXTURES / case / "expected").iterdir())
+    [name] = [p.name for p in (FIXTURES / case / "expected").iterdir() if p.is_file()]
     assert f"--- a/{name}\n+++ b/{name}\n" in run.out
     expected = (FIXTURES / case / "expected" / name).read_text().splitlines()
     original = (FIXTURES / case / "input" / name).read_text().splitlines()

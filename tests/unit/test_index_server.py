@@ -238,7 +238,15 @@ def test_html_requires_python_is_escaped(pypi_index: LocalIndex) -> None:
 def test_project_list_in_both_formats(flet_index: LocalIndex) -> None:
     document = get_json(flet_index.url)
     names = [p["name"] for p in document["projects"]]
-    assert names == ["greenlet", "msgpack", "numpy", "polars", "pydantic-core"]
+    assert names == [
+        "greenlet",
+        "loosechild",
+        "msgpack",
+        "numpy",
+        "polars",
+        "psycopg2",
+        "pydantic-core",
+    ]
     html_page = httpx.get(flet_index.url).text
     assert [a["href"] for a in parse_links(html_page).anchors] == [f"{n}/" for n in names]
 
