@@ -130,11 +130,14 @@ def findings_at_imports(
                         groups[key][3].append(result)
     for imported, blocker, links, results in groups.values():
         names = tuple(r.target.name for r in results)
+        if len(links) > 1:
+            subject = f"import of {imported.module} pulls in {blocker.name} {blocker.version}"
+        else:
+            subject = f"{imported.module} comes from {blocker.name} {blocker.version}"
         yield Finding(
             code=code,
             severity=lowered(Severity.ERROR, imported),
-            message=f"import of {imported.module} pulls in {blocker.name} {blocker.version}, "
-            f"which {problem} {describe_targets(names, analysis.targets)}",
+            message=f"{subject}, which {problem} {describe_targets(names, analysis.targets)}",
             location=imported.location,
             package=blocker.name,
             version=str(blocker.version),

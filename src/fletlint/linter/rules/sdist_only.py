@@ -58,7 +58,7 @@ def check(analysis: Analysis) -> Iterator[Finding]:
         analysis,
         "FL003",
         lambda b: b.sdist_only,
-        "is published only as an sdist, which flet build refuses for",
+        "exists only as an sdist, refused by flet build for",
         lambda b: _sdist_notes(analysis, b),
     )
 
