@@ -6,11 +6,13 @@ byte for byte: untouched lines, comments and layout included). After the fix the
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
 import pytest
 
+from fletlint.linter.engine import Linter, Report, Settings
 from tests.cli.helpers import check
 from tests.support.index_server import LocalIndex
 
@@ -181,3 +183,89 @@ def test_text_output_shows_fixes(
     run = check(capsys, app, pypi_index, flet_index, fmt="text")
     assert "fix (unsafe): build for arm64-v8a, x86_64 only" in run.out
     assert "fix (unsafe): keep polars==1.33.0 off android with a marker" in run.out
+
+
+def test_fix_declares_an_undeclared_import(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    (tmp_path / "requirements.txt").write_text("# deps\nanyio==4.9.0\n")
+    (tmp_path / "main.py").write_text("import anyio\nimport httpx\n")
+    before = check(capsys, tmp_path, pypi_index, flet_index)
+    [fix] = before.finding("FL101", "httpx")["fixes"]
+    assert (fix["title"], fix["applicability"]) == ("declare httpx in requirements.txt", "safe")
+    fixed = check(capsys, tmp_path, pypi_index, flet_index, "--fix")
+    assert fixed.code == 0 and fixed.json()["findings"] == [], fixed.out
+    assert (tmp_path / "requirements.txt").read_text() == "# deps\nanyio==4.9.0\nhttpx\n"
+    assert (tmp_path / "main.py").read_text() == "import anyio\nimport httpx\n"
+
+
+def _linter(pypi: LocalIndex, flet: LocalIndex, **options: object) -> Linter:
+    settings = Settings(index_url=pypi.url, flet_index_url=flet.url, use_pip_config=False)
+    return Linter(dataclasses.replace(settings, **options))
+
+
+def _fixes_of(report: Report, package: str) -> list[str]:
+    return [x.title for f in report.findings if f.package == package for x in f.fixes]
+
+
+def test_project_alternatives_extend_the_table(
+    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex
+) -> None:
+    (tmp_path / "requirements.txt").write_text("desktoponly==1.0.0\nnativesdist==2.0.0\n")
+    extra = (
+        ("desktoponly", "psycopg2", "a made-up replacement that has phone wheels"),
+        ("nativesdist", "desktoponly", "a replacement without phone wheels is not offered"),
+    )
+    with _linter(pypi_index, flet_index, alternatives=extra) as linter:
+        report = linter.check(tmp_path)
+    assert (
+        "replace desktoponly==1.0.0 with psycopg2: a made-up replacement that has phone wheels"
+        in _fixes_of(report, "desktoponly")
+    )
+    assert not any(t.startswith("replace") for t in _fixes_of(report, "nativesdist"))
+
+
+def test_no_pin_in_hash_checking_mode(
+    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex
+) -> None:
+    # A pinned line without --hash would make pip refuse the whole file.
+    (tmp_path / "requirements.txt").write_text(f"pydantic==2.12.5 --hash=sha256:{'0' * 64}\n")
+    with _linter(pypi_index, flet_index) as linter:
+        report = linter.check(tmp_path)
+    titles = _fixes_of(report, "pydantic-core")
+    assert titles and not any(t.startswith("pin") for t in titles)
+
+
+def test_a_pin_that_breaks_another_requirement_is_not_offered(
+    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex
+) -> None:
+    # pydantic 2.11.7 would fix pydantic-core, but the constraint forbids it: the re-resolution
+    # fails, so no pin is offered (only the marker, which is unsafe).
+    (tmp_path / "constraints.txt").write_text("pydantic>=2.12\n")
+    (tmp_path / "requirements.txt").write_text("-c constraints.txt\npydantic==2.12.5\n")
+    with _linter(pypi_index, flet_index) as linter:
+        report = linter.check(tmp_path)
+    [finding] = [f for f in report.findings if f.package == "pydantic-core"]
+    assert [x.applicability.value for x in finding.fixes] == ["unsafe"]
+    assert finding.fixes[0].title.startswith("keep pydantic==2.12.5 off android and ios")
+
+
+def test_a_pin_to_another_major_version_is_unsafe(
+    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex
+) -> None:
+    # With 2.11.7 ruled out, pydantic 1.10.24 (no pydantic-core at all) installs: verified, but
+    # another API, so the code must be checked.
+    (tmp_path / "constraints.txt").write_text("pydantic!=2.11.7\n")
+    (tmp_path / "requirements.txt").write_text("-c constraints.txt\npydantic==2.12.5\n")
+    with _linter(pypi_index, flet_index) as linter:
+        report = linter.check(tmp_path)
+    [finding] = [f for f in report.findings if f.package == "pydantic-core"]
+    first = finding.fixes[0]
+    assert first.applicability.value == "unsafe"
+    assert first.title == (
+        "pin pydantic==2.12.5 to pydantic==1.10.24, which has phone wheels "
+        "(from 2.12.5: another major version)"
+    )

@@ -66,7 +66,7 @@ def _pin_package(
             continue
         if not direct and (parent_spec is None or not parent_spec.contains(version, True)):
             continue
-        fix = _propose(ctx, finding, declared, name, version, replace=direct)
+        fix = _propose(ctx, finding, declared, name, version, finding.version, replace=direct)
         if fix is not None:
             return fix
         tries += 1
@@ -115,7 +115,9 @@ def _pin_parent(
         ]
         if not all(any(req.specifier.contains(v, True) for v in child_versions) for req in wanted):
             continue
-        fix = _propose(ctx, finding, declared, parent, str(version), replace=root)
+        fix = _propose(
+            ctx, finding, declared, parent, str(version), parent_link.version, replace=root
+        )
         if fix is not None:
             return fix
         tries += 1
@@ -130,6 +132,7 @@ def _propose(
     declared: DeclaredRequirement,
     name: str,
     version: str,
+    current: str | None,
     *,
     replace: bool,
 ) -> Fix | None:
@@ -148,7 +151,11 @@ def _propose(
         title = f"add {name}=={version} (has phone wheels) next to {declared.text}"
     if changed is None or edit is None or not ctx.verify(finding, changed):
         return None
-    return Fix(title, (edit,), Applicability.SAFE)
+    # Another major release is another API: installable, verified, but the code must follow.
+    same_major = current is not None and Version(current).major == Version(version).major
+    if not same_major:
+        title += f" (from {current or 'an unknown release'}: another major version)"
+    return Fix(title, (edit,), Applicability.SAFE if same_major else Applicability.UNSAFE)
 
 
 def _specifier(text: str) -> SpecifierSet | None:
