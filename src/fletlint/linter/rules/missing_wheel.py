@@ -15,6 +15,9 @@ DOCS = """\
 Finds each package of the dependency graph that has no wheel for a phone target (an Android ABI
 or an iOS slice) on any configured index, when no other choice of releases avoids it.
 
+The finding is repeated at each `import` of the app that pulls the package in, so an editor shows
+it where the app uses it.
+
 ## Why is this bad?
 `flet build` runs `pip install --only-binary :all:` once per ABI. A package written in C, C++ or
 Rust needs a wheel built for the phone's platform tag (`android_24_arm64_v8a`,
