@@ -242,3 +242,22 @@ def test_fl103_declared_sys_platform_marker_is_skipped_by_the_build(
     assert '`sys_platform == "android"` is false' in finding["message"]
     assert "flet build skips websockets" in finding["message"]
     # platform_system is answered for the phone by flet build: colorama is fine.
+
+
+def test_fl101_trusts_url_requirements_it_cannot_read(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    app = project(
+        tmp_path,
+        "flet==0.86.6\nmylib @ https://example.invalid/mylib-1.0-py3-none-any.whl\n",
+        main__py="import mylib\nimport otherlib\n",
+    )
+    run = check(capsys, app, pypi_index, flet_index, *PY312)
+    assert _at(run, "FL101", "main.py", 1) == []  # named like the URL requirement
+    (other,) = _at(run, "FL101", "main.py", 2)
+    # It may still come from the wheel behind the URL: a warning, and says why.
+    assert other["severity"] == "warning"
+    assert any("URL or path" in note for note in other["notes"])

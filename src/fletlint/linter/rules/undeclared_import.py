@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+
+from packaging.utils import NormalizedName, canonicalize_name
 
 from fletlint.linter.analysis import Analysis, describe_targets
 from fletlint.linter.findings import Finding, Severity
@@ -14,6 +17,8 @@ from fletlint.linter.rules.importing import (
     module_index,
     third_party_imports,
 )
+
+_LEADING_NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[|@|;|$)")
 
 DOCS = """\
 ## What it does
@@ -51,7 +56,13 @@ def check(analysis: Analysis) -> Iterator[Finding]:
         )
     index = module_index(analysis)
     graphs = [(r, installed(r)) for r in analysis.results]
+    unreadable = _uncheckable_names(analysis)
+    any_unreadable = any(
+        d.requirement is None or d.uncheckable_reason for d in analysis.project.requirements
+    )
     for imported in third_party_imports(analysis):
+        if unreadable & set(index.guesses(imported.module)):
+            continue  # declared as a URL or path (FL006): fletlint cannot see inside, trust it
         missing = tuple(
             r.target.name
             for r, packages in graphs
@@ -61,16 +72,37 @@ def check(analysis: Analysis) -> Iterator[Finding]:
             continue
         hint = index.hint(imported.module)
         where = describe_targets(missing, analysis.targets)
+        severity = lowered(Severity.ERROR, imported)
+        notes = [f"declare {hint} in the project's dependencies", *guard_note(imported)]
+        if any_unreadable and severity == Severity.ERROR:
+            # A URL/path requirement may install it under another name: fletlint cannot tell.
+            severity = Severity.WARNING
+            notes.append("it may come from a URL or path requirement, which fletlint cannot read")
         yield Finding(
             code="FL101",
-            severity=lowered(Severity.ERROR, imported),
+            severity=severity,
             message=f"{imported.module} is imported but no dependency provides it on {where}: "
             "the build succeeds and the app raises ModuleNotFoundError",
             location=imported.location,
             package=hint,
             targets=missing,
-            notes=(f"declare {hint} in the project's dependencies", *guard_note(imported)),
+            notes=tuple(notes),
         )
+
+
+def _uncheckable_names(analysis: Analysis) -> set[NormalizedName]:
+    """Names of the declared requirements no index describes (URLs, paths, editables)."""
+    names: set[NormalizedName] = set()
+    for declared in analysis.project.requirements:
+        if declared.requirement is not None and not declared.uncheckable_reason:
+            continue
+        if declared.requirement is not None:
+            names.add(canonicalize_name(declared.requirement.name))
+            continue
+        match = _LEADING_NAME.match(declared.text)
+        if match:
+            names.add(canonicalize_name(match.group(1)))
+    return names
 
 
 RULE = Rule(
