@@ -69,7 +69,9 @@ def _message(analysis: Analysis, text: str) -> str:
         return f"no project named {req.name!r} on any configured index"
     if not any(req.specifier.contains(v, prereleases=True) for v in releases):
         return f"no release of {req.name} satisfies {req.specifier} (newest: {releases[-1]})"
-    return f"no release on any configured index satisfies {text} together with the other requirements"
+    return (
+        f"no release on any configured index satisfies {text} together with the other requirements"
+    )
 
 
 RULE = Rule(
