@@ -19,7 +19,15 @@ from packaging.version import Version
 
 from fletlint.linter.findings import AvailableVersion, ChainLink, Location
 from fletlint.linter.index.model import CoreMetadata, DistFile, IndexProblem, ProjectListing
-from fletlint.linter.resolve import Edge, Environment, PackageSource, Resolution, file_fits
+from fletlint.linter.resolve import (
+    Edge,
+    Environment,
+    PackageSource,
+    Resolution,
+    Wanted,
+    file_fits,
+    resolve,
+)
 from fletlint.linter.sources.imports import ImportScan
 from fletlint.linter.sources.model import DeclaredRequirement, ProjectSpec
 from fletlint.linter.targets import Target
@@ -64,6 +72,17 @@ class Analysis:
     # The fixes re-resolve with a proposed change, to offer only pins that work.
     source: PackageSource | None = None
     constraints: Mapping[NormalizedName, SpecifierSet] = field(default_factory=dict)
+    # The engine's way to resolve (through its store of resolutions); plain `resolve` without.
+    resolver: Callable[[Environment, Sequence[Wanted]], Resolution] | None = None
+
+    def resolve(self, env: Environment, roots: Sequence[Wanted]) -> Resolution | None:
+        """A trial resolution with other roots (the fixes verify their edits so)."""
+        if self.resolver is not None:
+            return self.resolver(env, roots)
+        if self.source is None:
+            return None
+        return resolve(self.source, env, roots, self.constraints)
+
     # The app's imports (FL101, FL102, FL001 at the import line).
     imports: ImportScan = field(default_factory=ImportScan)
     # Looking inside files (wheel member names, sdists): the few rules that need more than
@@ -72,17 +91,10 @@ class Analysis:
     # Results several rules share within one check (e.g. which package provides a module).
     memo: dict[str, Any] = field(default_factory=dict)
     _blockers: dict[str, list[Blocker]] = field(default_factory=dict)
-    _releases: dict[str, dict[Version, list[DistFile]]] = field(default_factory=dict)
 
-    def release_files(self, name: str, version: Version) -> list[DistFile]:
-        """The files of one release on every index (grouped once per project)."""
-        by_version = self._releases.get(name)
-        if by_version is None:
-            by_version = {}
-            for file in self.listing(name).files:
-                by_version.setdefault(file.version, []).append(file)
-            self._releases[name] = by_version
-        return by_version.get(version, [])
+    def release_files(self, name: str, version: Version) -> tuple[DistFile, ...]:
+        """The files of one release on every index."""
+        return self.listing(name).by_version.get(version, ())
 
     def blockers(self, result: TargetResult) -> list[Blocker]:
         key = result.target.name

@@ -25,7 +25,7 @@ from fletlint.linter.index.model import ClientStats, IndexProblem, IndexSource
 from fletlint.linter.index.pipconfig import PipConfigError, read_pip_index_config
 from fletlint.linter.index.urls import make_source
 from fletlint.linter.resolution_store import ResolutionStore, resolution_key
-from fletlint.linter.resolve import Environment, Resolution, resolve, roots_for
+from fletlint.linter.resolve import Environment, Resolution, Wanted, resolve, roots_for
 from fletlint.linter.rules import RULES
 from fletlint.linter.sources.imports import ImportScanner
 from fletlint.linter.sources.model import ProjectSpec
@@ -190,7 +190,10 @@ class Linter:
         def run(env: Environment, platform: str) -> Resolution:
             if on_progress:
                 on_progress(f"resolving for {env.key}")
-            roots = roots_for(project.requirements, env, platform)
+            return resolve_stored(env, roots_for(project.requirements, env, platform))
+
+        def resolve_stored(env: Environment, roots: Sequence[Wanted]) -> Resolution:
+            """Every resolution of this check, the fixes' trial ones too, goes through the store."""
             key = resolution_key(env, roots, constraints, source_urls)
             stored = store.load(key, client, env, roots)
             if stored is not None:
@@ -224,6 +227,7 @@ class Linter:
             client.listing,
             source=client,
             constraints=constraints,
+            resolver=resolve_stored,
         )
         analysis.imports = self._imports.scan(project.root, project.flet.exclude, texts)
         analysis.archives = client

@@ -119,8 +119,8 @@ def _rebuild(
         name, version = canonicalize_name(raw_name), Version(raw_version)
         files = tuple(
             f
-            for f in source.listing(name).files
-            if f.version == version and file_fits(f, env, allow_yanked=True)
+            for f in source.listing(name).by_version.get(version, ())
+            if file_fits(f, env, allow_yanked=True)
         )
         if not files:
             return None

@@ -13,7 +13,7 @@ from tomlkit.items import Array
 from fletlint.linter.analysis import Analysis, TargetResult
 from fletlint.linter.findings import Edit, Finding, Location
 from fletlint.linter.fixes import text as tx
-from fletlint.linter.resolve import Environment, file_fits, resolve, roots_for
+from fletlint.linter.resolve import Environment, file_fits, roots_for
 from fletlint.linter.sources.model import DeclaredRequirement
 
 # (package, replacement, reason), as `Settings.alternatives` carries them.
@@ -171,22 +171,15 @@ class FixContext:
             platform = result.target.platform
             must_pass = result.target.name in finding.targets or result.resolution.ok
             if must_pass:
-                phone = resolve(
-                    source, env, roots_for(requirements, env, platform), analysis.constraints
-                )
-                if not phone.ok:
+                phone = analysis.resolve(env, roots_for(requirements, env, platform))
+                if phone is None or not phone.ok:
                     return False
             desktop_env = result.unconstrained.env
             if not result.unconstrained.ok or desktop_env.key in desktops:
                 continue
-            desktop = resolve(
-                source,
-                desktop_env,
-                roots_for(requirements, desktop_env, platform),
-                analysis.constraints,
-            )
-            desktops[desktop_env.key] = desktop.ok
-            if not desktop.ok:
+            desktop = analysis.resolve(desktop_env, roots_for(requirements, desktop_env, platform))
+            desktops[desktop_env.key] = desktop is not None and desktop.ok
+            if desktop is None or not desktop.ok:
                 return False
             if (
                 blocked is not None

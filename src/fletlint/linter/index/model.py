@@ -55,6 +55,13 @@ class ProjectListing:
     files: tuple[DistFile, ...]
 
     @cached_property
+    def by_version(self) -> dict[Version, tuple[DistFile, ...]]:
+        grouped: dict[Version, list[DistFile]] = {}
+        for f in self.files:
+            grouped.setdefault(f.version, []).append(f)
+        return {v: tuple(fs) for v, fs in grouped.items()}
+
+    @cached_property
     def fingerprint(self) -> str:
         """Changes whenever anything a resolution reads from the listing changes."""
         digest = hashlib.sha256()
