@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from fletlint.linter.analysis import Analysis, Blocker, TargetResult
+from fletlint.linter.analysis import (
+    Analysis,
+    Blocker,
+    TargetResult,
+    describe_targets,
+    location_of,
+)
+from fletlint.linter.findings import Finding, Severity
 
 
 def group_blockers(
@@ -21,3 +28,28 @@ def group_blockers(
             key = (blocker.name, str(blocker.version), str(blocker.declared.location))
             groups.setdefault(key, (blocker, []))[1].append(result)
     return list(groups.values())
+
+
+def blocker_finding(
+    analysis: Analysis,
+    code: str,
+    severity: Severity,
+    blocker: Blocker,
+    results: Sequence[TargetResult],
+    message: str,
+    notes: tuple[str, ...] = (),
+) -> Finding:
+    """The finding about one blocker on these targets; `{targets}` in `message` names them."""
+    names = tuple(r.target.name for r in results)
+    return Finding(
+        code=code,
+        severity=severity,
+        message=message.replace("{targets}", describe_targets(names, analysis.targets)),
+        location=location_of(blocker.declared),
+        package=blocker.name,
+        version=str(blocker.version),
+        targets=names,
+        chain=blocker.chain,
+        available=analysis.available_for(blocker.name, results),
+        notes=notes,
+    )

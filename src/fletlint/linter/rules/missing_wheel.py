@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fletlint.linter.analysis import Analysis, Blocker, TargetResult, describe_targets, location_of
+from fletlint.linter.analysis import Analysis, Blocker, TargetResult, location_of
 from fletlint.linter.findings import ChainLink, Finding, Severity
 from fletlint.linter.rules.base import Rule
-from fletlint.linter.rules.grouping import group_blockers
+from fletlint.linter.rules.grouping import blocker_finding, group_blockers
 from fletlint.linter.rules.importing import findings_at_imports
 
 DOCS = """\
@@ -51,18 +51,13 @@ def check(analysis: Analysis) -> Iterator[Finding]:
 
 
 def _finding(analysis: Analysis, blocker: Blocker, results: list[TargetResult]) -> Finding:
-    names = tuple(r.target.name for r in results)
-    return Finding(
-        code="FL001",
-        severity=Severity.ERROR,
-        message=f"{blocker.name} {blocker.version} has no wheel for "
-        f"{describe_targets(names, analysis.targets)}",
-        location=location_of(blocker.declared),
-        package=blocker.name,
-        version=str(blocker.version),
-        targets=names,
-        chain=blocker.chain,
-        available=analysis.available_for(blocker.name, results),
+    return blocker_finding(
+        analysis,
+        "FL001",
+        Severity.ERROR,
+        blocker,
+        results,
+        f"{blocker.name} {blocker.version} has no wheel for {{targets}}",
     )
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fletlint.linter.analysis import Analysis, Blocker, describe_targets, location_of
+from fletlint.linter.analysis import Analysis, Blocker
 from fletlint.linter.findings import Finding, Severity
 from fletlint.linter.rules.base import Rule
-from fletlint.linter.rules.grouping import group_blockers
+from fletlint.linter.rules.grouping import blocker_finding, group_blockers
 from fletlint.linter.rules.importing import findings_at_imports
 from fletlint.linter.sdist import SdistVerdict, inspect_sdist
 
@@ -39,19 +39,15 @@ source. If it compiles native code, it needs a phone wheel: find an alternative.
 def check(analysis: Analysis) -> Iterator[Finding]:
     failing = [r for r in analysis.results if r.unconstrained.ok and not r.resolution.ok]
     for blocker, results in group_blockers(analysis, failing, lambda b: b.sdist_only):
-        names = tuple(r.target.name for r in results)
-        yield Finding(
-            code="FL003",
-            severity=Severity.ERROR,
-            message=f"{blocker.name} {blocker.version} is published only as an sdist, which "
-            f"flet build refuses for {describe_targets(names, analysis.targets)}"
-            f"{_verdict_words(analysis, blocker)}",
-            location=location_of(blocker.declared),
-            package=blocker.name,
-            version=str(blocker.version),
-            targets=names,
-            chain=blocker.chain,
-            available=analysis.available_for(blocker.name, results),
+        verdict = _verdict_words(analysis, blocker)
+        yield blocker_finding(
+            analysis,
+            "FL003",
+            Severity.ERROR,
+            blocker,
+            results,
+            f"{blocker.name} {blocker.version} "
+            f"is published only as an sdist, which flet build refuses for {{targets}}{verdict}",
             notes=_sdist_notes(analysis, blocker),
         )
     yield from findings_at_imports(

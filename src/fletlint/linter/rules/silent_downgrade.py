@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fletlint.linter.analysis import Analysis, Blocker, TargetResult, describe_targets, location_of
+from packaging.utils import canonicalize_name
+
+from fletlint.linter.analysis import Analysis, Blocker, TargetResult
 from fletlint.linter.findings import Finding, Severity
 from fletlint.linter.rules.base import Rule
-from fletlint.linter.rules.grouping import group_blockers
+from fletlint.linter.rules.grouping import blocker_finding, group_blockers
 
 DOCS = """\
 ## What it does
@@ -36,18 +38,13 @@ def check(analysis: Analysis) -> Iterator[Finding]:
         changes = _changes(blocker, results[0])
         if not changes:
             continue
-        names = tuple(r.target.name for r in results)
-        yield Finding(
-            code="FL002",
-            severity=Severity.WARNING,
-            message=f"on {describe_targets(names, analysis.targets)} {changes} "
-            f"because {blocker.name} {blocker.version} has no phone wheel",
-            location=location_of(blocker.declared),
-            package=blocker.name,
-            version=str(blocker.version),
-            targets=names,
-            chain=blocker.chain,
-            available=analysis.available_for(blocker.name, results),
+        yield blocker_finding(
+            analysis,
+            "FL002",
+            Severity.WARNING,
+            blocker,
+            results,
+            f"on {{targets}} {changes} because {blocker.name} {blocker.version} has no phone wheel",
         )
 
 
@@ -55,8 +52,8 @@ def _changes(blocker: Blocker, result: TargetResult) -> str:
     """What the phone gets instead, along the chain: `pydantic 2.12.5 → 1.10.24, ...`."""
     parts = []
     for link in blocker.chain:
-        desktop = result.unconstrained.packages.get(link.name)  # type: ignore[call-overload]
-        phone = result.resolution.packages.get(link.name)  # type: ignore[call-overload]
+        desktop = result.unconstrained.packages.get(canonicalize_name(link.name))
+        phone = result.resolution.packages.get(canonicalize_name(link.name))
         if desktop is None:
             continue
         if phone is None:
