@@ -23,9 +23,12 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+if TYPE_CHECKING:
+    # libcst costs a fifth of a second to import: only a check that scans imports pays it.
+    import libcst as cst
+    from libcst.metadata import CodeRange
 
 from fletlint.linter.findings import Location
 
@@ -129,6 +132,8 @@ def _location(path: str, where: CodeRange) -> Location:
 
 
 def _dotted(node: cst.BaseExpression) -> str:
+    import libcst as cst
+
     if isinstance(node, cst.Name):
         return node.value
     if isinstance(node, cst.Attribute):
@@ -138,6 +143,8 @@ def _dotted(node: cst.BaseExpression) -> str:
 
 class _Collector:
     def __init__(self, module: cst.Module, path: str) -> None:
+        from libcst.metadata import MetadataWrapper, PositionProvider
+
         self._module = module
         self._path = path
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
@@ -148,6 +155,8 @@ class _Collector:
         return self._module.code_for_node(node)
 
     def walk(self, node: cst.CSTNode, guard: str | None) -> None:
+        import libcst as cst
+
         if isinstance(node, cst.Import):
             for alias in node.names:
                 self._add(alias.name, (), guard)
@@ -211,6 +220,8 @@ class _Collector:
 
 def parse_imports(text: str, path: str) -> tuple[list[ImportedModule], ParseProblem | None]:
     """The imports of one file's text; a file that does not parse gives a ParseProblem instead."""
+    import libcst as cst
+
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
@@ -285,4 +296,3 @@ class ImportScanner:
             with self._lock:
                 self._memo[key] = known
         return known
-
