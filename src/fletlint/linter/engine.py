@@ -228,9 +228,9 @@ class Linter:
             source=client,
             constraints=constraints,
             resolver=resolve_stored,
+            imports=self._imports.scan(project.root, project.flet.exclude, texts),
+            archives=client,
         )
-        analysis.imports = self._imports.scan(project.root, project.flet.exclude, texts)
-        analysis.archives = client
         findings = [
             finding
             for code, rule in RULES.items()
@@ -242,7 +242,7 @@ class Linter:
         )
         # After suppression: verifying a fix costs resolutions, wasted on a hidden finding.
         findings = attach_fixes(
-            analysis, findings, texts=texts, alternatives=getattr(s, "alternatives", ())
+            analysis, findings, texts=texts, alternatives=s.alternatives
         )
         findings.sort(key=_finding_order)
         names = frozenset(
