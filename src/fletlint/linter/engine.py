@@ -92,7 +92,7 @@ class Linter:
         self._environ = dict(os.environ if environ is None else environ)
         self._clients: dict[tuple[IndexSource, ...], IndexClient] = {}
         # Parsed imports by file content: a language server re-parses only the edited file.
-        self._imports = ImportScanner()
+        self._imports = ImportScanner(self.cache_dir())
 
     def close(self) -> None:
         for client in self._clients.values():

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +30,7 @@ from fletlint.linter.resolve import (
     Wanted,
     file_fits,
 )
+from fletlint.linter.storage import store_in_cache
 
 _FORMAT = 1
 
@@ -91,19 +90,7 @@ class ResolutionStore:
                 for c in resolution.conflicts
             ],
         }
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump(data, fh)
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-        except OSError:
-            return
+        store_in_cache(self._path(key), json.dumps(data).encode())
 
 
 def _rebuild(

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -21,6 +19,7 @@ from pathlib import Path
 import platformdirs
 
 from fletlint.linter.index.urls import split_credentials
+from fletlint.linter.storage import store_in_cache
 
 _FORMAT = 1
 _MAX_AGE_RE = re.compile(r"(?:^|,)\s*(?:s-)?max-age\s*=\s*\"?(\d+)\"?", re.IGNORECASE)
@@ -124,18 +123,7 @@ class HttpCache:
             "length": len(entry.body),
         }
         data = json.dumps(header, separators=(",", ":")).encode() + b"\n" + entry.body
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-        except OSError:
-            return
+        store_in_cache(path, data)
 
     def touch(self, url: str, accept: str, entry: CacheEntry, max_age: float) -> CacheEntry:
         """After a 304: the stored body is confirmed, restart its freshness clock."""

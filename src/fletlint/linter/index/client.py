@@ -17,11 +17,9 @@ import email.parser
 import hashlib
 import io
 import json
-import os
 import pickle
 import struct
 import tarfile
-import tempfile
 import threading
 import time
 import zipfile
@@ -65,6 +63,7 @@ from fletlint.linter.index.urls import (
     split_credentials,
     url_to_path,
 )
+from fletlint.linter.storage import store_in_cache
 
 ACCEPT_SIMPLE = (
     "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, "
@@ -167,19 +166,7 @@ def _read_parsed(folder: Path, key: str) -> _ParsedListing | None:
 
 
 def _write_parsed(folder: Path, key: str, value: _ParsedListing) -> None:
-    path = _parsed_path(folder, key)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        return  # an unwritable cache only costs speed
+    store_in_cache(_parsed_path(folder, key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class _AnchorParser(HTMLParser):
@@ -677,7 +664,11 @@ class IndexClient:
         because their file URLs carry them.
         """
         key = None
-        if page.fingerprint is not None and self._parsed_dir is not None and source.name == source.url:
+        if (
+            page.fingerprint is not None
+            and self._parsed_dir is not None
+            and source.name == source.url
+        ):
             digest = hashlib.sha256(page.fingerprint)
             digest.update(f"\n{source.url}\n{project}\n{_PARSED_FORMAT}".encode())
             key = digest.hexdigest()

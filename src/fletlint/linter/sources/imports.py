@@ -15,8 +15,10 @@ app's own modules and are left out too.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import hashlib
+import json
 import os
 import re
 import threading
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     from libcst.metadata import CodeRange
 
 from fletlint.linter.findings import Location
+from fletlint.linter.storage import store_in_cache
 
 # Folder names never bundled or never app code. `build/` is what flet build itself skips.
 _SKIPPED_DIRS = frozenset({"__pycache__", "build", "site-packages", "node_modules"})
@@ -258,9 +261,12 @@ class ImportScanner:
     """Scans an app, remembering each file's imports by content, so that a language server
     checking again after one keystroke parses only the file that changed. Thread-safe."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache_dir: Path | None = None) -> None:
         self._lock = threading.Lock()
         self._memo: dict[tuple[str, str], tuple[list[ImportedModule], ParseProblem | None]] = {}
+        # On disk too: a CLI run whose files did not change then never imports libcst, which
+        # alone costs more than the rest of a warm check.
+        self._folder = cache_dir / "imports-v1" if cache_dir is not None else None
 
     def scan(
         self,
@@ -292,7 +298,53 @@ class ImportScanner:
         with self._lock:
             known = self._memo.get(key)
         if known is None:
+            known = self._load(key)
+        if known is None:
             known = parse_imports(text, display)
-            with self._lock:
-                self._memo[key] = known
+            self._store(key, known)
+        with self._lock:
+            self._memo[key] = known
         return known
+
+    def _entry(self, key: tuple[str, str]) -> Path | None:
+        if self._folder is None:
+            return None
+        name = hashlib.sha256("\n".join(key).encode("utf-8", "surrogatepass")).hexdigest()
+        return self._folder / name[:2] / f"{name}.json"
+
+    def _load(
+        self, key: tuple[str, str]
+    ) -> tuple[list[ImportedModule], ParseProblem | None] | None:
+        entry = self._entry(key)
+        if entry is None:
+            return None
+        try:
+            data = json.loads(entry.read_text("utf-8"))
+            found = [
+                ImportedModule(
+                    item["module"],
+                    Location(**item["location"]),
+                    tuple(item["names"]),
+                    item["guarded"],
+                    item["guard"],
+                )
+                for item in data["imports"]
+            ]
+            raw = data["problem"]
+            problem = ParseProblem(raw["message"], Location(**raw["location"])) if raw else None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # unreadable: parse again
+        return found, problem
+
+    def _store(
+        self, key: tuple[str, str], value: tuple[list[ImportedModule], ParseProblem | None]
+    ) -> None:
+        entry = self._entry(key)
+        if entry is None:
+            return
+        found, problem = value
+        data = {
+            "imports": [dataclasses.asdict(item) for item in found],
+            "problem": dataclasses.asdict(problem) if problem else None,
+        }
+        store_in_cache(entry, json.dumps(data).encode())
