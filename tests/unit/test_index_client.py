@@ -413,7 +413,7 @@ def test_corrupt_cache_entry_is_a_miss(
 
 
 def test_only_files_that_can_change_an_answer_are_kept() -> None:
-    from fletlint.linter.index.client import RelevantFiles
+    from fletlint.linter.index.pages import RelevantFiles
 
     relevant = RelevantFiles()
     names = [
