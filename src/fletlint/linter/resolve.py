@@ -37,6 +37,8 @@ class PackageSource(Protocol):
 
     def prefetch(self, names: Iterable[str]) -> None: ...
 
+    def warm_metadata(self, files: Iterable[DistFile]) -> None: ...
+
 
 @dataclass(frozen=True)
 class Environment:
@@ -110,6 +112,10 @@ class Candidate:
     @property
     def identifier(self) -> str:
         return _identifier(self.name, self.extras)
+
+
+# How many of the newest matching releases get their metadata read ahead of the resolver.
+_METADATA_LOOKAHEAD = 8
 
 
 def _pins(specifiers: Sequence[SpecifierSet], version: Version) -> bool:
@@ -228,6 +234,10 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
             if usable:
                 matches.append(Candidate(name, version, extras, tuple(usable)))
         matches.sort(key=lambda c: c.version, reverse=True)
+        # Once the resolver has rejected a release of this project it is walking back through
+        # them: read several ahead. Otherwise only the first is likely to be needed.
+        ahead = _METADATA_LOOKAHEAD if excluded else 1
+        self._source.warm_metadata(preferred_file(c.files, self._env) for c in matches[:ahead])
         return matches
 
     @property

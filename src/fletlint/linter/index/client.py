@@ -306,6 +306,17 @@ class IndexClient:
         unique = {f.url: f for f in files}
         self._run_all([self._pool.submit(self.metadata, f) for f in unique.values()])
 
+    def warm_metadata(self, files: Iterable[DistFile]) -> None:
+        """Start reading metadata the resolver will probably ask for next; do not wait.
+
+        Backtracking walks releases newest first, one at a time; reading the next few in the
+        background turns a hundred sequential round trips into a few parallel batches.
+        """
+        with self._lock:
+            wanted = [f for f in files if f.url not in self._metadata.futures]
+        for file in wanted:
+            self._pool.submit(self.metadata, file)
+
     def archive_names(self, file: DistFile) -> tuple[str, ...]:
         """The member names of a wheel (read from its zip central directory by range requests,
         so a 50 MB wheel costs a few kB); () when the file cannot be read."""
