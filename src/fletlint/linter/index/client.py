@@ -13,7 +13,6 @@ requests are sent with a credential-free URL plus an explicit Basic auth header.
 
 from __future__ import annotations
 
-import email.parser
 import hashlib
 import io
 import pickle
@@ -109,7 +108,7 @@ class _Page:
     links: Callable[[], list[Link]]
 
 
-_PARSED_FORMAT = 1
+_PARSED_FORMAT = 2
 _ParsedListing = tuple[list[DistFile], dict[str, tuple[tuple[str, str], ...]]]
 
 
@@ -146,26 +145,62 @@ def _lenient_specifier(text: str | None) -> SpecifierSet | None:
         return None
 
 
+_WANTED_HEADERS = frozenset(
+    {"name", "version", "requires-dist", "requires-python", "provides-extra"}
+)
+
+
+def _metadata_headers(text: str) -> dict[str, list[str]]:
+    """The few RFC 822 headers we read, up to the blank line before the description.
+
+    `email.parser` does the same job several times slower, and warm checks parse dozens of
+    METADATA files; continuation lines (leading whitespace) are joined as it would.
+    """
+    found: dict[str, list[str]] = {}
+    last: list[str] | None = None
+    for line in text.splitlines():
+        if not line.strip():
+            break
+        if line[0] in " \t":
+            if last is not None and last:
+                last[-1] += " " + line.strip()
+            continue
+        key, sep, value = line.partition(":")
+        if not sep:
+            last = None
+            continue
+        key = key.strip().lower()
+        last = found.setdefault(key, []) if key in _WANTED_HEADERS else None
+        if last is not None:
+            last.append(value.strip())
+    return found
+
+
+@lru_cache(maxsize=8192)
+def _requirement(text: str) -> Requirement | None:
+    # The same Requires-Dist lines recur across a project's releases.
+    try:
+        return Requirement(text)
+    except InvalidRequirement:
+        return None
+
+
 def parse_core_metadata(raw: bytes, name: str, version: Version) -> CoreMetadata:
     """METADATA / PKG-INFO → CoreMetadata; lines that do not parse are skipped, like pip warns."""
-    msg = email.parser.HeaderParser().parsestr(raw.decode("utf-8", "replace"))
-    requires: list[Requirement] = []
-    for line in msg.get_all("Requires-Dist") or []:
-        try:
-            requires.append(Requirement(str(line)))
-        except InvalidRequirement:
-            continue
-    meta_name = msg.get("Name")
+    headers = _metadata_headers(raw.decode("utf-8", "replace"))
+    requires = [r for r in map(_requirement, headers.get("requires-dist", [])) if r is not None]
+    meta_name = next(iter(headers.get("name", [])), None)
+    meta_version_text = next(iter(headers.get("version", [])), None)
     try:
-        meta_version = Version(str(msg.get("Version"))) if msg.get("Version") else version
+        meta_version = Version(meta_version_text) if meta_version_text else version
     except InvalidVersion:
         meta_version = version
-    extras = tuple(str(canonicalize_name(str(e))) for e in msg.get_all("Provides-Extra") or [])
+    extras = tuple(str(canonicalize_name(e)) for e in headers.get("provides-extra", []))
     return CoreMetadata(
-        name=str(canonicalize_name(str(meta_name))) if meta_name else name,
+        name=str(canonicalize_name(meta_name)) if meta_name else name,
         version=meta_version,
         requires_dist=tuple(requires),
-        requires_python=_lenient_specifier(msg.get("Requires-Python")),
+        requires_python=_lenient_specifier(next(iter(headers.get("requires-python", [])), None)),
         provides_extra=extras,
     )
 
@@ -561,8 +596,11 @@ class IndexClient:
                     self._metadata_hashes.update(metadata_hashes)
                 return files
         files = []
+        # One Version object per release, shared by its files: a stored listing then holds a
+        # few dozen versions instead of thousands, each hashed (costly) once per run.
+        versions: dict[Version, Version] = {}
         for link in page.links():
-            dist = self._to_file(link, project, source.name)
+            dist = self._to_file(link, project, source.name, versions)
             if dist is not None:
                 files.append(dist)
         if key is not None and self._parsed_dir is not None:
@@ -636,7 +674,13 @@ class IndexClient:
         base = self._with_source_credentials(entry.url or source.url, source.url)
         return parse_html_page(entry.body, base)
 
-    def _to_file(self, link: Link, project: str, index: str) -> DistFile | None:
+    def _to_file(
+        self,
+        link: Link,
+        project: str,
+        index: str,
+        versions: dict[Version, Version] | None = None,
+    ) -> DistFile | None:
         filename = link.filename
         try:
             if filename.endswith(".whl"):
@@ -652,6 +696,8 @@ class IndexClient:
             return None
         if name != project:
             return None
+        if versions is not None:
+            version = versions.setdefault(version, version)
         metadata_url = link.url + ".metadata" if link.has_metadata else None
         if metadata_url and link.metadata_hashes:
             with self._lock:
