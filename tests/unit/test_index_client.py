@@ -434,3 +434,28 @@ def test_only_files_that_can_change_an_answer_are_kept() -> None:
         "pkg-1.0.tar.gz",
         "pkg-2.0-cp312-cp312-win_amd64.whl",
     ]
+
+
+def test_metadata_headers_stop_at_the_description_and_join_continuations() -> None:
+    from packaging.version import Version
+
+    from fletlint.linter.index.client import parse_core_metadata
+
+    raw = (
+        b"Metadata-Version: 2.1\n"
+        b"Name: Some_Pkg\n"
+        b"Version: 1.2\n"
+        b"Requires-Python: >=3.9\n"
+        b"Requires-Dist: anyio>=4\n"
+        b"Requires-Dist: colorama;\n"
+        b"  sys_platform == 'win32'\n"
+        b"Requires-Dist: not a valid ((requirement\n"
+        b"Provides-Extra: Fast\n"
+        b"\n"
+        b"Requires-Dist: this-is-the-description-not-a-header\n"
+    )
+    meta = parse_core_metadata(raw, "some-pkg", Version("1.2"))
+    assert meta.name == "some-pkg"
+    assert [str(r) for r in meta.requires_dist] == ["anyio>=4", 'colorama; sys_platform == "win32"']
+    assert str(meta.requires_python) == ">=3.9"
+    assert meta.provides_extra == ("fast",)
