@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
+import re
 import struct
 import tarfile
 import threading
@@ -548,7 +549,10 @@ class IndexClient:
                 page = self._simple_page(source, project)
             return self._files_of_page(source, project, page)
         except _SourceError as exc:
-            self._report(source, exc.message, dead=True)
+            # Name the index, not whichever project page happened to be asked for first: the
+            # message is said once per index and should read the same on every run.
+            message = re.sub(re.escape(source.name) + r"[^\s:]*", source.name, exc.message)
+            self._report(source, message, dead=True)
             return self._fallback(source, project)
         except _NotCached:
             self._report(source, f"{source.name} is not in the cache (offline mode)", dead=False)
