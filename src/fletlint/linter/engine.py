@@ -187,10 +187,11 @@ class Linter:
         store = ResolutionStore(self.cache_dir() / "resolutions-v1")
         source_urls = [x.url for x in sources]
 
-        def run(env: Environment, platform: str) -> Resolution:
+        def run(env: Environment, target: Target) -> Resolution:
             if on_progress:
-                on_progress(f"resolving for {env.key}")
-            return resolve_stored(env, roots_for(project.requirements, env, platform))
+                what = target.name if env.constrained else f"{target.name}, any distribution"
+                on_progress(f"resolving for {what}")
+            return resolve_stored(env, roots_for(project.requirements, env, target.platform))
 
         def resolve_stored(env: Environment, roots: Sequence[Wanted]) -> Resolution:
             """Every resolution of this check, the fixes' trial ones too, goes through the store."""
@@ -208,10 +209,9 @@ class Linter:
         phone_envs = [_environment(t, project, constrained=True) for t in targets]
         desktop_envs = [_environment(t, project, constrained=False) for t in targets]
         # Targets with the same markers share one desktop resolution (keyed by markers).
-        jobs = {
-            e.key: (e, t.platform)
-            for e, t in zip([*phone_envs, *desktop_envs], [*targets, *targets], strict=True)
-        }
+        jobs: dict[str, tuple[Environment, Target]] = {}
+        for e, t in zip([*phone_envs, *desktop_envs], [*targets, *targets], strict=True):
+            jobs.setdefault(e.key, (e, t))
         # Threads overlap the network waits of the resolutions; the client pools connections.
         with ThreadPoolExecutor(max_workers=min(8, len(jobs) or 1)) as pool:
             done = dict(zip(jobs, pool.map(lambda job: run(*job), jobs.values()), strict=True))
