@@ -356,3 +356,25 @@ def test_credentials_never_appear_in_output(
             assert code in (0, 1)
             assert "s3cret-pw" not in captured.out + captured.err
             assert "wrong-pw" not in captured.out + captured.err
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (("--python-version", "abc"), "Python 'abc' is not one flet build bundles"),
+        (("--python-version", "3.9"), "choose from 3.12, 3.13, 3.14"),
+        (("--target", "windows"), "unknown target 'windows'"),
+    ],
+)
+def test_bad_target_or_python_is_a_usage_error(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+    flags: tuple[str, str],
+    message: str,
+) -> None:
+    run = check(capsys, project(tmp_path, "anyio\n"), pypi_index, flet_index, *flags)
+    assert run.code == 2
+    assert message in run.err
+    assert "Traceback" not in run.err

@@ -31,7 +31,13 @@ from fletlint.linter.sources.imports import ImportScanner
 from fletlint.linter.sources.model import ProjectSpec
 from fletlint.linter.sources.project import load_project
 from fletlint.linter.suppression import apply_suppressions
-from fletlint.linter.targets import Target, choose_python_version, default_targets, select_targets
+from fletlint.linter.targets import (
+    FLET_PYTHON_VERSIONS,
+    Target,
+    choose_python_version,
+    default_targets,
+    select_targets,
+)
 
 PYPI_URL = "https://pypi.org/simple/"
 # `flet build` always passes `--extra-index-url https://pypi.flet.dev`.
@@ -177,8 +183,21 @@ class Linter:
         python = choose_python_version(
             s.python_version, project.requires_python, project.flet_version
         )
+        if python not in FLET_PYTHON_VERSIONS:
+            raise InputError(
+                f"Python {python!r} is not one flet build bundles "
+                f"(choose from {', '.join(sorted(FLET_PYTHON_VERSIONS))})"
+            )
+        every_target = default_targets(python)
+        unknown = [n for n in s.targets if not select_targets(every_target, names=(n,))]
+        if unknown:
+            choices = sorted({t.name for t in every_target} | {t.platform for t in every_target})
+            raise InputError(
+                f"unknown target {unknown[0]!r}: name a platform, an ABI or one of "
+                f"{', '.join(choices)}"
+            )
         targets = select_targets(
-            default_targets(python), names=s.targets, target_arch=project.flet.target_arch
+            every_target, names=s.targets, target_arch=project.flet.target_arch
         )
         sources = self.index_sources(project)
         client = self.client_for(sources)
@@ -241,9 +260,7 @@ class Linter:
             findings, project.root, per_file_ignores=s.per_file_ignores, texts=texts
         )
         # After suppression: verifying a fix costs resolutions, wasted on a hidden finding.
-        findings = attach_fixes(
-            analysis, findings, texts=texts, alternatives=s.alternatives
-        )
+        findings = attach_fixes(analysis, findings, texts=texts, alternatives=s.alternatives)
         findings.sort(key=_finding_order)
         names = frozenset(
             n for r in results for n in (*r.unconstrained.packages, *r.resolution.packages)
