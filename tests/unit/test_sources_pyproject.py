@@ -271,3 +271,11 @@ def test_locator_multiline_strings_and_arrays_of_tables() -> None:
     # Unknown paths fall back to the nearest parent that exists.
     assert locator.value(("item", 0, "missing")).line == 4
     assert locator.value(("nothing",)) == Location("f.toml", 1)
+
+
+def test_unknown_android_abi_in_target_arch_is_located() -> None:
+    text = '[tool.flet]\ntarget_arch = ["arm64-v8a", "arm64"]\n'
+    with pytest.raises(InputError) as caught:
+        read(text)
+    assert "unknown Android ABI 'arm64'" in caught.value.message
+    assert caught.value.location is not None and caught.value.location.line == 2

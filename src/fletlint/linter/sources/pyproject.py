@@ -21,6 +21,7 @@ from packaging.utils import canonicalize_name
 from fletlint.linter.findings import InputError, Location
 from fletlint.linter.sources.model import DeclaredRequirement, FletSettings
 from fletlint.linter.sources.requirements import parse_requirement_text
+from fletlint.linter.targets import ANDROID_ABIS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -542,6 +543,14 @@ class _Reader:
             if arches is not None:
                 # Flet's docs spell ABIs with dashes (arm64-v8a); wheel tags use underscores.
                 target_arch[scope] = tuple(a.replace("-", "_") for a in arches)
+                unknown = [a for a in target_arch[scope] if a not in ANDROID_ABIS]
+                if scope in ("*", "android") and unknown:
+                    # A misspelt ABI would silently drop every Android target from the check.
+                    raise InputError(
+                        f"unknown Android ABI {unknown[0]!r} in target_arch "
+                        "(choose from arm64-v8a, armeabi-v7a, x86_64)",
+                        self.locator.value(arch_path),
+                    )
             dev = self.table((*path, "dev_packages"))
             if dev:
                 for name, location in dev.items():
