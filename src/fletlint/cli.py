@@ -6,6 +6,7 @@ Exit codes follow ruff: 0 nothing at error level, 1 errors found, 2 bad usage or
 from __future__ import annotations
 
 import argparse
+import os
 import dataclasses
 import sys
 from collections.abc import Sequence
@@ -257,6 +258,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug: say so in one line, keep the traceback for who asks
+        if os.environ.get("FLETLINT_DEBUG"):
+            raise
+        err.print(
+            f"fletlint: internal error: {exc!r}. This is a bug; rerun with FLETLINT_DEBUG=1 "
+            "for the traceback and report it.",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

@@ -378,3 +378,23 @@ def test_bad_target_or_python_is_a_usage_error(
     assert run.code == 2
     assert message in run.err
     assert "Traceback" not in run.err
+
+
+def test_an_internal_error_is_one_line_and_exit_2(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    from fletlint.linter import engine
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(engine, "choose_python_version", broken)
+    monkeypatch.delenv("FLETLINT_DEBUG", raising=False)
+    run = check(capsys, project(tmp_path, "anyio\n"), pypi_index, flet_index)
+    assert run.code == 2
+    assert "internal error: RuntimeError('boom')" in run.err
+    assert "Traceback" not in run.err
