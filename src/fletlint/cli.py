@@ -6,8 +6,8 @@ Exit codes follow ruff: 0 nothing at error level, 1 errors found, 2 bad usage or
 from __future__ import annotations
 
 import argparse
-import os
 import dataclasses
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
