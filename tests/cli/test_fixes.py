@@ -14,6 +14,7 @@ import pytest
 
 from fletlint.linter.engine import Linter, Report, Settings
 from tests.cli.helpers import check
+from tests.conftest import MakeIndex
 from tests.support.index_server import LocalIndex
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "fixes"
@@ -269,3 +270,35 @@ def test_a_pin_to_another_major_version_is_unsafe(
         "pin pydantic==2.12.5 to pydantic==1.10.24, which has phone wheels "
         "(from 2.12.5: another major version)"
     )
+
+
+def test_align_pins_what_the_phone_gets_when_no_pin_of_the_blocker_works(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    make_index: MakeIndex,
+    flet_index: LocalIndex,
+) -> None:
+    # applib 2 needs corelib 2, native with desktop wheels only; applib 1 needs nothing. The
+    # phone silently gets applib 1 (FL002) and no corelib release has phone wheels to pin.
+    from tests.support.wheels import build_wheel
+
+    index_dir = tmp_path / "index"
+    build_wheel(index_dir, "applib", "2.0.0", requires_dist=["corelib==2.0.0"])
+    build_wheel(index_dir, "applib", "1.0.0")
+    build_wheel(index_dir, "corelib", "2.0.0", tag="cp312-cp312-manylinux_2_17_x86_64")
+    index = make_index(index_dir)
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "requirements.txt").write_text("applib  # the app's library\n")
+    run = check(capsys, app, index, flet_index, "--python-version", "3.12")
+    finding = run.finding("FL002", "corelib")
+    titles = [f["title"] for f in finding["fixes"]]
+    assert any(t.startswith("pin applib==1.0.0 (what the phones get)") for t in titles), titles
+    fixed = check(
+        capsys, app, index, flet_index, "--python-version", "3.12", "--fix", "--unsafe-fixes"
+    )
+    assert fixed.code == 0
+    lines = (app / "requirements.txt").read_text().splitlines()
+    assert lines[0] == "applib  # the app's library"  # untouched, comment kept
+    assert "applib==1.0.0" in lines[1:]
+    assert "FL002" not in check(capsys, app, index, flet_index, "--python-version", "3.12").codes()

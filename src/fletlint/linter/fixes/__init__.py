@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from fletlint.linter.analysis import Analysis
 from fletlint.linter.findings import Finding, Fix
 from fletlint.linter.fixes import (
+    align,
     alternatives,
     marker,
     pin,
@@ -30,6 +31,7 @@ BUILDERS: tuple[Builder, ...] = (
     source_packages.fixes,
     target_arch.fixes,
     alternatives.fixes,
+    align.fixes,
     marker.fixes,
 )
 
