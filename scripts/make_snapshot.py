@@ -119,6 +119,15 @@ def build(data_dir: Path) -> dict[str, Any]:
             return result
 
     return {
+        # Read by people who open the file: where the facts come from and how they were derived.
+        "about": (
+            "Offline stand-in for Flet's mobile index (https://pypi.flet.dev), used only when that "
+            "index cannot be read. Built by scripts/make_snapshot.py from the recipe histories of "
+            "flet-dev/mobile-forge, chaquo/chaquopy and beeware/mobile-forge (see each section's "
+            "`source` and `collected`). Recipe versions are strong evidence, not proof, that wheels "
+            "were published: current recipe versions count for CPython 3.12-3.14, older ones for "
+            "3.12 only; excluded_arches remove Android ABIs."
+        ),
         "generator": GENERATOR,
         "flet": build_flet(load("flet-mobile-index.json")),
         "chaquopy": build_forge(load("chaquopy-packages.json")),
