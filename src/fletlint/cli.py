@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from fletlint import __version__
+from fletlint import __version__, cli_build
 from fletlint.config import settings_for
 from fletlint.linter.engine import FLET_INDEX_URL, Linter, Report, Settings
 from fletlint.linter.findings import InputError
@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--diff", action="store_true", help="print the fixes as a diff; write nothing"
     )
+
+    # `build`'s flags live beside its runner; it takes the same project options as `check`.
+    cli_build.add_parser(commands, add_project_options)
 
     graph = commands.add_parser(
         "graph", help="draw one target's dependency graph, blocking chains highlighted"
@@ -244,6 +247,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     err = Console(stderr=True, highlight=False)
     try:
         args = build_parser().parse_args(argv)
+        if args.command == "build":
+            return cli_build.run(args, settings_from(args), out, err, emit)
         if args.command == "rule":
             return run_rule(args, out)
         if args.command == "graph":

@@ -63,11 +63,16 @@ class Target:
         return tuple(tags.ios_platforms((major, minor), self.abi))
 
     @cached_property
-    def tags(self) -> frozenset[tags.Tag]:
+    def ordered_tags(self) -> tuple[tags.Tag, ...]:
+        """The tags most specific first, as pip ranks them: which of several fitting wheels wins."""
         interpreter = f"cp{self.python_tuple[0]}{self.python_tuple[1]}"
         found = list(tags.cpython_tags(self.python_tuple, [interpreter], self.platform_tags))
         found += tags.compatible_tags(self.python_tuple, interpreter, self.platform_tags)
-        return frozenset(found)
+        return tuple(dict.fromkeys(found))
+
+    @cached_property
+    def tags(self) -> frozenset[tags.Tag]:
+        return frozenset(self.ordered_tags)
 
     @cached_property
     def marker_environment(self) -> dict[str, str]:

@@ -83,7 +83,7 @@ class ImportScan:
     files: tuple[Path, ...] = ()
 
 
-def _excluded(rel: str, patterns: Sequence[str]) -> bool:
+def is_excluded(rel: str, patterns: Sequence[str]) -> bool:
     for raw in patterns:
         pattern = raw.strip().strip("/").removeprefix("./")
         if not pattern:
@@ -103,7 +103,7 @@ def app_files(root: Path, exclude: Sequence[str] = (), extra: Sequence[Path] = (
         kept = []
         for name in sorted(dirs):
             rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-            if name.startswith(".") or name in _SKIPPED_DIRS or _excluded(rel, exclude):
+            if name.startswith(".") or name in _SKIPPED_DIRS or is_excluded(rel, exclude):
                 continue
             if (here / name / "pyvenv.cfg").is_file():
                 continue  # a virtual environment: the host's packages, not the app
@@ -111,7 +111,7 @@ def app_files(root: Path, exclude: Sequence[str] = (), extra: Sequence[Path] = (
         dirs[:] = kept
         for name in files:
             rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-            if name.endswith(".py") and not _excluded(rel, exclude):
+            if name.endswith(".py") and not is_excluded(rel, exclude):
                 found.add(here / name)
     for path in extra:
         if path.suffix != ".py":
@@ -122,7 +122,7 @@ def app_files(root: Path, exclude: Sequence[str] = (), extra: Sequence[Path] = (
             continue
         parts = rel.split("/")
         hidden = any(p.startswith(".") or p in _SKIPPED_DIRS for p in parts[:-1])
-        if not hidden and not _excluded(rel, exclude):
+        if not hidden and not is_excluded(rel, exclude):
             found.add(root / rel)
     return sorted(found)
 

@@ -1,0 +1,167 @@
+"""`fletlint build` end to end against the local indexes: lock, fetch, install, bundle, refusals."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+import tomlkit
+
+from fletlint.cli import main
+from tests.cli.helpers import Run, index_args, project
+from tests.support.index_server import LocalIndex
+
+TARGETS = (
+    "android_24_arm64_v8a",
+    "android_24_armeabi_v7a",
+    "android_24_x86_64",
+    "ios_13_0_arm64_iphoneos",
+    "ios_13_0_arm64_iphonesimulator",
+    "ios_13_0_x86_64_iphonesimulator",
+)
+JUNK = (
+    "*.c",
+    "*.h",
+    "*.pyi",
+    "*.pyx",
+    "*.pxd",
+    "*.a",
+    "*.pdb",
+    "*.exe",
+    "*.dll",
+    "__pycache__",
+    "bin",
+)
+
+
+def git(folder: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t.invalid", *args],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip()
+
+
+def committed(folder: Path) -> Path:
+    git(folder, "init", "-q")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", "app")
+    return folder
+
+
+def app(tmp_path: Path, requirements: str) -> Path:
+    folder = tmp_path / "app"
+    folder.mkdir()
+    project(folder, requirements, main__py="import anyio\nimport flet\n")
+    (folder / "assets").mkdir()
+    (folder / "assets" / "icon.txt").write_text("icon\n")
+    return committed(folder)
+
+
+def build(
+    capsys: pytest.CaptureFixture[str],
+    folder: Path,
+    out: Path,
+    pypi: LocalIndex,
+    flet: LocalIndex | None,
+    *extra: str,
+) -> Run:
+    code = main(
+        [
+            "build",
+            str(folder),
+            "-o",
+            str(out),
+            "--python-version",
+            "3.12",
+            *index_args(pypi, flet),
+            *extra,
+        ]
+    )
+    captured = capsys.readouterr()
+    return Run(code, captured.out, captured.err)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_builds_every_target(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    folder = app(tmp_path, "anyio\nflet==0.86.6\n")
+    out = tmp_path / "out"
+    run = build(capsys, folder, out, pypi_index, flet_index)
+    assert run.code == 0, run.err + run.out
+    assert sorted(p.name for p in out.iterdir()) == [
+        "app.zip",
+        "manifest.json",
+        "pylock.toml",
+        "site-packages",
+    ]
+    assert not list(tmp_path.glob(".out.*")), "the staging folder was renamed, not left behind"
+
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["python"] == "3.12"
+    assert manifest["project"] == {"commit": git(folder, "rev-parse", "HEAD"), "dirty": False}
+    assert manifest["app"]["sha256"] == sha256(out / "app.zip")
+    assert manifest["lock"]["sha256"] == sha256(out / "pylock.toml")
+    assert [t["name"] for t in manifest["targets"]] == list(TARGETS)
+
+    for target in manifest["targets"]:
+        site = out / "site-packages" / target["abi"]
+        names = {p["name"] for p in target["packages"]}
+        assert {"anyio", "flet", "msgpack", "httpx", "oauthlib"} <= names
+        msgpack = next(p for p in target["packages"] if p["name"] == "msgpack")
+        # The phone wheel of this very target, from Flet's index: never the desktop one.
+        assert msgpack["wheel"].endswith(f"-cp312-cp312-{target['name']}.whl"), msgpack
+        assert (site / "msgpack" / "__init__.py").is_file()
+        assert (site / "anyio" / "__init__.py").is_file()
+        record = site / "msgpack-1.1.2.dist-info" / "RECORD"
+        assert record.is_file()
+        assert (site / "msgpack-1.1.2.dist-info" / "INSTALLER").read_text() == "fletlint\n"
+        assert "msgpack/__init__.py" in record.read_text()
+        for pattern in JUNK:
+            assert not list(site.rglob(pattern)), f"{pattern} left in {site}"
+
+    # The lock lists the same wheels and hashes as the manifest, for every target.
+    lock = tomlkit.parse((out / "pylock.toml").read_text()).unwrap()
+    assert lock["lock-version"] == "1.0"
+    assert lock["created-by"] == "fletlint"
+    locked = {w["name"]: w["hashes"]["sha256"] for p in lock["packages"] for w in p["wheels"]}
+    for target in manifest["targets"]:
+        assert lock["tool"]["fletlint"]["targets"][target["name"]]["wheels"] == [
+            p["wheel"] for p in target["packages"]
+        ]
+        for package in target["packages"]:
+            assert locked[package["wheel"]] == package["sha256"]
+    for package in lock["packages"]:
+        assert "marker" not in package  # every target uses the same releases here
+        for wheel in package["wheels"]:
+            assert wheel["url"].startswith("http://127.0.0.1:")
+            assert wheel["size"] > 0
+    msgpack_entry = next(p for p in lock["packages"] if p["name"] == "msgpack")
+    assert len(msgpack_entry["wheels"]) == 6  # one per target, one entry for the release
+
+    app_zip = zipfile.ZipFile(out / "app.zip")
+    assert app_zip.namelist() == ["assets/icon.txt", "main.py", "requirements.txt"]
+    assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in app_zip.infolist())
+
+    # A second build of the same tree: the same app.zip and lock, byte for byte.
+    again = build(capsys, folder, tmp_path / "again", pypi_index, flet_index)
+    assert again.code == 0, again.err
+    assert (tmp_path / "again" / "app.zip").read_bytes() == (out / "app.zip").read_bytes()
+    assert (tmp_path / "again" / "pylock.toml").read_bytes() == (out / "pylock.toml").read_bytes()
+    assert (tmp_path / "again" / "manifest.json").read_bytes() == (
+        out / "manifest.json"
+    ).read_bytes()
