@@ -84,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_project_options(graph)
 
+    commands.add_parser("lsp", help="run the language server (LSP over stdin/stdout)")
+
     rule = commands.add_parser("rule", help="explain a rule")
     rule.add_argument("code", nargs="?")
     rule.add_argument("--all", action="store_true")
@@ -253,6 +255,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_rule(args, out)
         if args.command == "graph":
             return run_graph(args, out, err)
+        if args.command == "lsp":
+            # Imported here: pygls and lsprotocol cost start-up time `check` does not need.
+            from fletlint.lsp import server
+
+            server.main()
+            return EXIT_CLEAN
         return run_check(args, out, err)
     except UsageError as exc:
         # soft_wrap: a long `path:line:col` must stay on one line for editors and CI to link it.
