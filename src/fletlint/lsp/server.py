@@ -86,6 +86,7 @@ class FletlintServer(LanguageServer):
         # Separate from pygls' own pool (which reads stdin): checks must not starve the reader.
         self.checks = ThreadPoolExecutor(max_workers=4, thread_name_prefix="fletlint-check")
         self._tokens = itertools.count(1)
+        self._live_tokens: set[str] = set()
 
     # -- documents and projects ----------------------------------------------------------------
 
@@ -228,6 +229,7 @@ class FletlintServer(LanguageServer):
             await self.work_done_progress.create_async(token)
         except Exception:  # the client refused: check without a progress bar
             return None
+        self._live_tokens.add(token)
         self.work_done_progress.begin(
             token,
             types.WorkDoneProgressBegin(title="fletlint", message=f"checking {project.root.name}"),
@@ -242,12 +244,19 @@ class FletlintServer(LanguageServer):
 
         def report(message: str) -> None:
             value = types.WorkDoneProgressReport(message=message)
-            loop.call_soon_threadsafe(self.work_done_progress.report, token, value)
+            loop.call_soon_threadsafe(self._report_progress, token, value)
 
         return report
 
+    def _report_progress(self, token: str, value: types.WorkDoneProgressReport) -> None:
+        # A cancelled (obsolete) check keeps running in its thread after its progress ended;
+        # a report for an ended token is a protocol error in some clients.
+        if token in self._live_tokens:
+            self.work_done_progress.report(token, value)
+
     def _end_progress(self, token: str | None) -> None:
         if token is not None:
+            self._live_tokens.discard(token)
             self.work_done_progress.end(token, types.WorkDoneProgressEnd())
 
     # -- diagnostics ---------------------------------------------------------------------------
