@@ -14,6 +14,7 @@ import tomlkit
 from fletlint.cli import main
 from tests.cli.helpers import Run, index_args, project
 from tests.support.index_server import LocalIndex
+from tests.support.wheels import build_wheel
 
 TARGETS = (
     "android_24_arm64_v8a",
@@ -56,10 +57,10 @@ def committed(folder: Path) -> Path:
     return folder
 
 
-def app(tmp_path: Path, requirements: str) -> Path:
+def app(tmp_path: Path, requirements: str, code: str = "import anyio\n") -> Path:
     folder = tmp_path / "app"
     folder.mkdir()
-    project(folder, requirements, main__py="import anyio\nimport flet\n")
+    project(folder, requirements, main__py=code)
     (folder / "assets").mkdir()
     (folder / "assets" / "icon.txt").write_text("icon\n")
     return committed(folder)
@@ -99,7 +100,7 @@ def test_builds_every_target(
     pypi_index: LocalIndex,
     flet_index: LocalIndex,
 ) -> None:
-    folder = app(tmp_path, "anyio\nflet==0.86.6\n")
+    folder = app(tmp_path, "anyio\nflet==0.86.6\n", "import anyio\nimport flet\n")
     out = tmp_path / "out"
     run = build(capsys, folder, out, pypi_index, flet_index)
     assert run.code == 0, run.err + run.out
@@ -165,3 +166,131 @@ def test_builds_every_target(
     assert (tmp_path / "again" / "manifest.json").read_bytes() == (
         out / "manifest.json"
     ).read_bytes()
+
+
+def test_a_failing_lint_writes_nothing(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    folder = app(tmp_path, "pydantic==2.12.5\n")
+    out = tmp_path / "out"
+    run = build(capsys, folder, out, pypi_index, flet_index)
+    assert run.code == 1
+    assert "FL001" in run.out
+    assert "nothing was built" in run.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app"]
+
+
+def test_a_dirty_tree_is_refused(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    folder = app(tmp_path, "anyio\n")
+    (folder / "main.py").write_text("import anyio  # edited\n")
+    run = build(capsys, folder, tmp_path / "out", pypi_index, flet_index)
+    assert run.code == 2
+    assert "uncommitted changes (main.py)" in run.err
+    assert "--allow-dirty" in run.err
+    assert not (tmp_path / "out").exists()
+    assert not pypi_index.requests_to("/"), "refused before reading any index"
+
+    allowed = build(capsys, folder, tmp_path / "out", pypi_index, flet_index, "--allow-dirty")
+    assert allowed.code == 0, allowed.err
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["project"]["dirty"] is True
+    assert (
+        zipfile.ZipFile(tmp_path / "out" / "app.zip").read("main.py") == b"import anyio  # edited\n"
+    )
+
+
+def test_outside_git_is_refused_unless_allowed(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    (tmp_path / "plain").mkdir()
+    folder = project(tmp_path / "plain", "anyio\n")
+    run = build(capsys, folder, tmp_path / "out", pypi_index, flet_index)
+    assert run.code == 2
+    assert "not in a git repository" in run.err
+    allowed = build(capsys, folder, tmp_path / "out", pypi_index, flet_index, "--allow-dirty")
+    assert allowed.code == 0, allowed.err
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["project"] == {"commit": None, "dirty": True}
+
+
+def test_a_wheel_that_does_not_match_its_hash_is_refused(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+) -> None:
+    # A find-links page that advertises one sha256 for a wheel whose bytes have another: what a
+    # tampered mirror (or a file replaced after its listing was read) looks like to the client.
+    links = tmp_path / "links"
+    wheel = build_wheel(links, "tamperme", "1.0.0")
+    advertised = hashlib.sha256(b"the original bytes").hexdigest()
+    page = links / "index.html"
+    page.write_text(f'<a href="{wheel.name}#sha256={advertised}">{wheel.name}</a>\n')
+    folder = app(tmp_path, "tamperme\n", "import tamperme\n")
+    out = tmp_path / "out"
+    run = build(capsys, folder, out, pypi_index, None, "--find-links", str(page))
+    assert run.code == 2, run.err + run.out
+    assert "tamperme-1.0.0-py3-none-any.whl: sha256 mismatch" in run.err
+    assert advertised in run.err and sha256(wheel) in run.err
+    assert "nothing was installed" in run.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app", "links"]
+
+
+def test_hashes_an_index_does_not_give_are_computed_and_marked(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+) -> None:
+    links = tmp_path / "links"  # a find-links folder lists files without hashes
+    wheel = build_wheel(links, "nohash", "1.0.0")
+    folder = app(tmp_path, "nohash\n", "import nohash\n")
+    out = tmp_path / "out"
+    run = build(capsys, folder, out, pypi_index, None, "--find-links", str(links))
+    assert run.code == 0, run.err + run.out
+    lock = tomlkit.parse((out / "pylock.toml").read_text()).unwrap()
+    (entry,) = [p for p in lock["packages"] if p["name"] == "nohash"]
+    assert entry["wheels"][0]["hashes"]["sha256"] == sha256(wheel)
+    assert entry["wheels"][0]["url"] == wheel.as_uri()
+    assert entry["tool"]["fletlint"]["computed-hashes"] == [wheel.name]
+
+
+def test_only_a_target_subset_and_an_earlier_build_is_replaced(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    folder = app(tmp_path, "anyio\n")
+    out = tmp_path / "out"
+    assert build(capsys, folder, out, pypi_index, flet_index).code == 0
+    run = build(capsys, folder, out, pypi_index, flet_index, "--target", "ios")
+    assert run.code == 0, run.err
+    assert sorted(p.name for p in (out / "site-packages").iterdir()) == [
+        "arm64_iphoneos",
+        "arm64_iphonesimulator",
+        "x86_64_iphonesimulator",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app", "out"]
+
+
+def test_never_replaces_a_folder_it_did_not_write(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    folder = app(tmp_path, "anyio\n")
+    run = build(capsys, folder, folder / "assets", pypi_index, flet_index)
+    assert run.code == 2
+    assert "is not a fletlint build output" in run.err
+    assert (folder / "assets" / "icon.txt").is_file()

@@ -13,6 +13,7 @@ import fnmatch
 import io
 import os
 import shutil
+import warnings
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -55,7 +56,10 @@ def install_target(target: Target, wheels: Iterable[Path], root: Path) -> None:
             overwrite_existing=True,
         )
         try:
-            with WheelFile.open(wheel) as source:
+            with WheelFile.open(wheel) as source, warnings.catch_warnings():
+                # installer skips a wheel's __pycache__ with a warning; flet build drops those
+                # folders anyway, so it is not news for the user.
+                warnings.filterwarnings("ignore", "Skip installing .*__pycache__", RuntimeWarning)
                 installer.install(source, destination, {"INSTALLER": b"fletlint\n"})
         except (InstallerError, OSError, ValueError, zipfile.BadZipFile) as exc:
             raise BuildError(f"{target.name}: cannot install {wheel.name}: {exc}") from exc
