@@ -294,3 +294,25 @@ def test_never_replaces_a_folder_it_did_not_write(
     assert run.code == 2
     assert "is not a fletlint build output" in run.err
     assert (folder / "assets" / "icon.txt").is_file()
+
+
+def test_an_interrupted_build_leaves_the_earlier_output(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    folder = app(tmp_path, "anyio\n")
+    out = tmp_path / "out"
+    assert build(capsys, folder, out, pypi_index, flet_index).code == 0
+    before = (out / "manifest.json").read_bytes()
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("fletlint.packager.build.install_target", interrupted)
+    run = build(capsys, folder, out, pypi_index, flet_index, "--target", "android")
+    assert run.code == 130
+    assert (out / "manifest.json").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app", "out"]
