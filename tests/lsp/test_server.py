@@ -223,3 +223,25 @@ async def test_an_undeclared_import_is_fl101_on_the_import(lsp: Session) -> None
     assert hover is not None and isinstance(hover.contents, types.MarkupContent)
     assert "**anyio**" in hover.contents.value
     assert "| android_24_arm64_v8a | 4.9.0 | 4.9.0 | same |" in hover.contents.value
+
+
+async def test_pyproject_dependency_gets_diagnostics_and_hover(lsp: Session) -> None:
+    pyproject = lsp.root / "pyproject.toml"
+    text = (
+        '[project]\nname = "app"\ndependencies = ["pydantic==2.12.5"]\n\n' + pyproject.read_text()
+    )
+    # Unsaved: the file on disk declares nothing.
+    uri = lsp.open("pyproject.toml", text)
+    found = await lsp.diagnostics("pyproject.toml", lambda d: "FL001" in _codes(d))
+    (fl001,) = [d for d in found if d.code == "FL001"]
+    assert fl001.range.start.line == 2
+    hover = await lsp.client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=2, character=fl001.range.start.character + 2),
+        )
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert "| android_24_x86_64 | no installable release | 2.12.5 | **differs** |" in (
+        hover.contents.value
+    )
