@@ -316,3 +316,18 @@ def test_an_interrupted_build_leaves_the_earlier_output(
     assert run.code == 130
     assert (out / "manifest.json").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["app", "out"]
+
+
+def test_wheels_known_only_from_the_snapshot_are_not_built(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    # The lint may pass on the embedded snapshot of Flet's index; the build needs real files.
+    folder = app(tmp_path, "anyio\nflet==0.86.6\n")
+    flet_index.down()
+    run = build(capsys, folder, tmp_path / "out", pypi_index, flet_index)
+    assert run.code == 2
+    assert "known only from fletlint's embedded snapshot" in run.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app"]

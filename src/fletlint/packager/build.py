@@ -136,6 +136,13 @@ def build(
         client = linter.client_for(linter.index_sources(report.project))
 
         def download(file: DistFile) -> bytes:
+            if file.from_snapshot:
+                # The lint may rest on the snapshot; a bundle needs the real bytes and hashes.
+                raise BuildError(
+                    f"{file.filename} is known only from fletlint's embedded snapshot of "
+                    f"{file.index}, which could not be read; a build needs the index itself "
+                    "(check the network or the index URL)"
+                )
             data = client.download(file)
             if data is None:
                 raise BuildError(f"cannot download {file.filename} to hash it")
