@@ -42,13 +42,6 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     check = commands.add_parser("check", help="check a Flet app's dependencies for phone targets")
-    check.add_argument(
-        "path",
-        nargs="?",
-        default=".",
-        type=Path,
-        help="app folder, pyproject.toml or requirements file (default: .)",
-    )
     check.add_argument("--format", choices=FORMATS, default="text")
     add_project_options(check)
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when errors are found")
@@ -65,13 +58,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     graph = commands.add_parser(
         "graph", help="draw one target's dependency graph, blocking chains highlighted"
-    )
-    graph.add_argument(
-        "path",
-        nargs="?",
-        default=".",
-        type=Path,
-        help="app folder, pyproject.toml or requirements file (default: .)",
     )
     graph.add_argument("--format", choices=GRAPH_FORMATS, default="html")
     graph.add_argument(
@@ -93,7 +79,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_project_options(parser: argparse.ArgumentParser) -> None:
-    """What to check and against which indexes: shared by `check` and `graph`."""
+    """What to check and against which indexes: shared by `check`, `graph` and `build`."""
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=".",
+        type=Path,
+        help="app folder, pyproject.toml or requirements file (default: .)",
+    )
     parser.add_argument("--python-version", help="the bundled Python, e.g. 3.13")
     parser.add_argument(
         "--target",

@@ -27,13 +27,6 @@ def add_parser(
         help="lock, fetch and install the phone packages and zip the app, if the lint passes",
     )
     build.add_argument(
-        "path",
-        nargs="?",
-        default=".",
-        type=Path,
-        help="app folder, pyproject.toml or requirements file (default: .)",
-    )
-    build.add_argument(
         "-o", "--output", type=Path, help="output folder (default: <app>/build/fletlint)"
     )
     build.add_argument(
