@@ -398,3 +398,26 @@ def test_an_internal_error_is_one_line_and_exit_2(
     assert run.code == 2
     assert "internal error: RuntimeError('boom')" in run.err
     assert "Traceback" not in run.err
+
+
+def test_pip_constraint_files_apply_unless_isolated(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    constraints = tmp_path / "constraints.txt"
+    constraints.write_text("pydantic<2\n")
+    monkeypatch.setenv("PIP_CONSTRAINT", str(constraints))
+    app = tmp_path / "app"
+    app.mkdir()
+    project(app, "pydantic\n")
+    constrained = check(capsys, app, pypi_index, flet_index, *PY312).json()
+    assert constrained["targets"][0]["packages"]["pydantic"] == "1.10.24"
+    isolated = check(capsys, app, pypi_index, flet_index, *PY312, "--isolated").json()
+    assert isolated["targets"][0]["packages"]["pydantic"] == "2.11.7"
+    monkeypatch.setenv("PIP_CONSTRAINT", str(tmp_path / "missing.txt"))
+    missing = check(capsys, app, pypi_index, flet_index, *PY312)
+    assert missing.code == 2
+    assert "missing.txt" in missing.err

@@ -143,3 +143,15 @@ def test_broken_file_names_the_file(layout: dict[str, Path]) -> None:
     _write(bad, "[global]\nno-index = perhaps\n")
     with pytest.raises(PipConfigError, match="no-index"):
         read_pip_index_config(_env(layout), prefix=layout["prefix"])
+
+
+def test_constraint_files_from_config_and_environment(layout: dict[str, Path]) -> None:
+    # The shape of this machine's /etc/xdg/pip/pip.conf: a constraint file for every install.
+    _write(
+        layout["config_home"] / "pip" / "pip.conf",
+        "[global]\nconstraint = /etc/xdg/pip/constraints.txt\n",
+    )
+    config = read_pip_index_config(_env(layout), prefix=layout["prefix"])
+    assert config.constraints == ("/etc/xdg/pip/constraints.txt",)
+    env = {**_env(layout), "PIP_CONSTRAINT": "a.txt b.txt"}
+    assert read_pip_index_config(env, prefix=layout["prefix"]).constraints == ("a.txt", "b.txt")

@@ -22,14 +22,15 @@ from fletlint.linter.findings import Finding, InputError, Severity
 from fletlint.linter.fixes import attach_fixes
 from fletlint.linter.index.client import IndexClient
 from fletlint.linter.index.model import ClientStats, IndexProblem, IndexSource
-from fletlint.linter.index.pipconfig import PipConfigError, read_pip_index_config
+from fletlint.linter.index.pipconfig import PipConfigError, PipIndexConfig, read_pip_index_config
 from fletlint.linter.index.urls import make_source
 from fletlint.linter.resolution_store import ResolutionStore, resolution_key
 from fletlint.linter.resolve import Environment, Resolution, Wanted, resolve, roots_for
 from fletlint.linter.rules import RULES
 from fletlint.linter.sources.imports import ImportScanner
-from fletlint.linter.sources.model import ProjectSpec
+from fletlint.linter.sources.model import DeclaredRequirement, ProjectSpec
 from fletlint.linter.sources.project import load_project
+from fletlint.linter.sources.requirements import read_requirements
 from fletlint.linter.suppression import apply_suppressions
 from fletlint.linter.targets import (
     FLET_PYTHON_VERSIONS,
@@ -120,18 +121,41 @@ class Linter:
             return Path(self._environ["FLETLINT_CACHE_DIR"])
         return Path(platformdirs.user_cache_dir("fletlint"))
 
-    def index_sources(self, project: ProjectSpec) -> tuple[IndexSource, ...]:
-        """pip's precedence: config files < environment < requirements file options < CLI flags."""
+    def pip_config(self) -> PipIndexConfig | None:
+        """pip's own configuration, unless the settings say to ignore it (`--isolated`)."""
+        if not self.settings.use_pip_config:
+            return None
+        try:
+            return read_pip_index_config(self._environ)
+        except PipConfigError as exc:
+            raise InputError(f"pip configuration: {exc}") from exc
+
+    def pip_constraints(self, pip: PipIndexConfig | None) -> tuple[DeclaredRequirement, ...]:
+        """The constraint files pip's configuration applies to every install (pip does too)."""
+        found: list[DeclaredRequirement] = []
+        for name in pip.constraints if pip is not None else ():
+            path = Path(name).expanduser()
+            if not path.is_file():
+                raise InputError(
+                    f"pip configuration names constraint file {name!r}, which does not exist"
+                )
+            found += read_requirements(path).requirements
+        return tuple(found)
+
+    def index_sources(
+        self, project: ProjectSpec, pip: PipIndexConfig | None = None
+    ) -> tuple[IndexSource, ...]:
+        """pip's precedence: config files < environment < requirements file options < CLI flags.
+
+        `pip`: pip's configuration when the caller has read it already (else it is read here).
+        """
         s = self.settings
         index_url: str | None = PYPI_URL
         extras: list[str] = []
         find_links: list[str] = []
         no_index = s.no_index or project.index_options.no_index
-        if s.use_pip_config:
-            try:
-                pip = read_pip_index_config(self._environ)
-            except PipConfigError as exc:
-                raise InputError(f"pip configuration: {exc}") from exc
+        pip = pip or self.pip_config()
+        if pip is not None:
             index_url = pip.index_url or index_url
             extras += pip.extra_index_urls
             find_links += pip.find_links
@@ -199,9 +223,10 @@ class Linter:
         targets = select_targets(
             every_target, names=s.targets, target_arch=project.flet.target_arch
         )
-        sources = self.index_sources(project)
+        pip = self.pip_config()
+        sources = self.index_sources(project, pip)
         client = self.client_for(sources)
-        constraints = _constraints(project)
+        constraints = _constraints((*project.constraints, *self.pip_constraints(pip)))
 
         store = ResolutionStore(self.cache_dir() / "resolutions-v1")
         source_urls = [x.url for x in sources]
@@ -296,9 +321,11 @@ def _environment(target: Target, project: ProjectSpec, *, constrained: bool) -> 
     )
 
 
-def _constraints(project: ProjectSpec) -> dict[NormalizedName, SpecifierSet]:
+def _constraints(
+    declared_constraints: Sequence[DeclaredRequirement],
+) -> dict[NormalizedName, SpecifierSet]:
     merged: dict[NormalizedName, SpecifierSet] = {}
-    for declared in project.constraints:
+    for declared in declared_constraints:
         if declared.requirement is None:
             continue
         name = canonicalize_name(declared.requirement.name)

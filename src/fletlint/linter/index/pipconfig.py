@@ -28,7 +28,7 @@ from fletlint.linter.index.model import IndexSource
 from fletlint.linter.index.urls import make_source
 
 PYPI_SIMPLE = "https://pypi.org/simple/"
-_KEYS = ("index-url", "extra-index-url", "find-links", "no-index")
+_KEYS = ("index-url", "extra-index-url", "find-links", "no-index", "constraint")
 _SECTIONS = ("global", "install")
 _TRUE = {"1", "true", "yes", "on", "y", "t"}
 _FALSE = {"0", "false", "no", "off", "n", "f", ""}
@@ -45,6 +45,8 @@ class PipIndexConfig:
     find_links: tuple[str, ...] = ()
     no_index: bool = False
     files_read: tuple[Path, ...] = ()
+    # Constraint files (`constraint` / PIP_CONSTRAINT): pip applies them to every install.
+    constraints: tuple[str, ...] = ()
 
 
 def _home(environ: Mapping[str, str]) -> Path:
@@ -153,7 +155,8 @@ def read_pip_index_config(
     extra = tuple(effective["extra-index-url"][0].split()) if "extra-index-url" in effective else ()
     links = tuple(effective["find-links"][0].split()) if "find-links" in effective else ()
     no_index = _to_bool(*effective["no-index"]) if "no-index" in effective else False
-    return PipIndexConfig(index_url, extra, links, no_index, tuple(read))
+    constraints = tuple(effective["constraint"][0].split()) if "constraint" in effective else ()
+    return PipIndexConfig(index_url, extra, links, no_index, tuple(read), constraints)
 
 
 def sources_from_pip_config(
