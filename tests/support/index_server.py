@@ -22,7 +22,7 @@ import json
 import socket
 import threading
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -81,6 +81,9 @@ class _Response:
     status: int
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+
+
+FaultHook = Callable[[BaseHTTPRequestHandler, RecordedRequest, _Response], bool]
 
 
 def _parse_accept(header: str | None) -> list[tuple[str, float]]:
@@ -161,6 +164,9 @@ class LocalIndex:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._connections: set[socket.socket] = set()
+        # tests/support/faults.py: given the handler, the request and the response the index
+        # would send, a hook may write something else (a cut body, a stall) and return True.
+        self.fault_hook: FaultHook | None = None
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -646,7 +652,11 @@ def _make_handler(index: LocalIndex) -> type[BaseHTTPRequestHandler]:
             response = index.respond(self.command, self.path, headers)
             response = index.finish(self.command, headers, response)
             # Record before writing: once the client has the response, the log must show it.
-            index._record(RecordedRequest(self.command, self.path, headers, response.status))
+            recorded = RecordedRequest(self.command, self.path, headers, response.status)
+            index._record(recorded)
+            hook = index.fault_hook
+            if hook is not None and hook(self, recorded, response):
+                return
             self.send_response(response.status)
             for key, value in response.headers.items():
                 self.send_header(key, value)

@@ -43,6 +43,9 @@ from fletlint.linter.targets import (
 PYPI_URL = "https://pypi.org/simple/"
 # `flet build` always passes `--extra-index-url https://pypi.flet.dev`.
 FLET_INDEX_URL = "https://pypi.flet.dev/"
+# Seconds an index may take to connect or between two reads of a response, unless
+# $FLETLINT_TIMEOUT says otherwise (a CI on a slow link, or tests of a stalled index).
+DEFAULT_TIMEOUT = 10.0
 
 ProgressCallback = Callable[[str], None]
 
@@ -121,6 +124,19 @@ class Linter:
             return Path(self._environ["FLETLINT_CACHE_DIR"])
         return Path(platformdirs.user_cache_dir("fletlint"))
 
+    def timeout(self) -> float:
+        raw = self._environ.get("FLETLINT_TIMEOUT", "").strip()
+        if not raw:
+            return DEFAULT_TIMEOUT
+        try:
+            value = float(raw)
+        except ValueError:
+            value = float("nan")
+        # `not value > 0` also refuses nan; inf would be a wait without end.
+        if not value > 0 or value == float("inf"):
+            raise InputError(f"FLETLINT_TIMEOUT must be a number of seconds above 0, not {raw!r}")
+        return value
+
     def pip_config(self) -> PipIndexConfig | None:
         """pip's own configuration, unless the settings say to ignore it (`--isolated`)."""
         if not self.settings.use_pip_config:
@@ -181,6 +197,7 @@ class Linter:
                 cache_dir=self.cache_dir(),
                 offline=self.settings.offline,
                 snapshot_index=self.settings.flet_index_url,
+                timeout=self.timeout(),
             )
             self._clients[sources] = client
         return client

@@ -125,7 +125,14 @@ def _read_parsed(folder: Path, key: str) -> _ParsedListing | None:
             stored = pickle.load(fh)
     except Exception:
         return None
+    # A pickle that loads can still hold other shapes (a damaged or foreign entry): checked
+    # here, or the caller's unpacking raises far from the cache.
     if not (isinstance(stored, tuple) and len(stored) == 2):
+        return None
+    files, hashes = stored
+    if not (isinstance(files, list) and all(isinstance(f, DistFile) for f in files)):
+        return None
+    if not isinstance(hashes, dict):
         return None
     return cast(_ParsedListing, stored)
 
@@ -738,6 +745,15 @@ class IndexClient:
                 message = f"metadata of {file.filename} is not in the cache (offline mode)"
                 self._report(source, message, dead=False)
             raw = None
+        else:
+            if raw is None and source is not None:
+                # Served, but no METADATA/PKG-INFO inside (a corrupt archive): resolving on as if
+                # it had no dependencies must not pass silently for a complete answer.
+                message = (
+                    f"metadata of {file.filename} could not be read (not a valid archive); "
+                    "its dependencies are unknown"
+                )
+                self._report(source, message, dead=False)
         if raw is None:
             self._count("metadata_missing")
             return CoreMetadata(file.name, file.version)
@@ -767,7 +783,14 @@ class IndexClient:
                 return cached.body
         if self._offline:
             raise _NotCached
-        raw = self._pep658(file) if file.metadata_url else None
+        raw = None
+        if file.metadata_url:
+            try:
+                raw = self._pep658(file)
+            except _SourceError:
+                # PEP 658 only saves a download: a failing .metadata (an error status, a cut or
+                # stalled body) is read from the wheel itself; only if that fails is the index.
+                raw = None
         if raw is None and file.is_wheel:
             raw = self._wheel_metadata_by_range(file)
         if raw is None:
