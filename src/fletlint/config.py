@@ -23,7 +23,7 @@ from typing import Any
 from fletlint.linter.engine import FLET_INDEX_URL, Settings
 from fletlint.linter.findings import InputError, Location
 from fletlint.linter.rules import RULES
-from fletlint.linter.sources.pyproject import TomlLocator
+from fletlint.linter.sources.pyproject import TomlLocator, toml_error
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -252,9 +252,8 @@ def load_config(path: Path, text: str | None = None) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None) or 1
-        column = getattr(exc, "colno", None) or 1
-        raise InputError(f"invalid TOML: {exc}", Location(str(path), line, column)) from exc
+        # The project reader's parsing of the message: `exc.lineno` only exists from 3.14 on.
+        raise toml_error(exc, text, str(path)) from exc
     reader = _Reader(text, path)
     tool = data.get("tool", {})
     if not isinstance(tool, dict) or "fletlint" not in tool:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fletlint.linter.engine import Linter, ProgressCallback, Report
-from fletlint.linter.findings import Fix
+from fletlint.linter.findings import Fix, InputError, Location
 from fletlint.linter.fixes.apply import apply_fixes, select_fixes, write_files
 
 # Each round is a full check; conflicting fixes need a second round, chains of fixes rarely more.
@@ -56,5 +56,12 @@ def run_fixes(
         run.report = linter.check(path, texts=texts, on_progress=on_progress)
     run.texts = dict(texts)
     if write and run.changed:
-        write_files(run.changed)
+        for file, text in run.changed.items():
+            try:
+                write_files({file: text})
+            except OSError as exc:
+                # A read-only file or folder, a full disk: the user's to fix, not a bug. The
+                # file is whole (write_files replaces or leaves it); say which one.
+                reason = exc.strerror or str(exc)
+                raise InputError(f"cannot write the fix: {reason}", Location(str(file), 1)) from exc
     return run

@@ -307,7 +307,9 @@ _TOML_ERROR_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _TOML_ERROR_END = re.compile(r"\s*\(at end of document\)\s*$")
 
 
-def _decode_error(exc: Exception, text: str, path: str) -> InputError:
+def toml_error(exc: Exception, text: str, path: str) -> InputError:
+    """A TOMLDecodeError as an InputError at its line and column (tomllib only says them in
+    the message before Python 3.14)."""
     message = str(exc)
     match = _TOML_ERROR_AT.search(message)
     if match:
@@ -328,7 +330,7 @@ class _Reader:
         try:
             self.data: dict[str, Any] = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise _decode_error(exc, text, str(path)) from exc
+            raise toml_error(exc, text, str(path)) from exc
         self.locator = TomlLocator(text, str(path))
 
     def get(self, path: KeyPath) -> Any:

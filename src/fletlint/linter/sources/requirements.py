@@ -113,8 +113,20 @@ def _read_text(path: Path, texts: Mapping[Path, str], where: Location | None, wh
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    try:
         # pip honours BOMs and `# -*- coding` lines; the library reproduces that.
         return str(prp.auto_decode(raw))
+    except (UnicodeDecodeError, LookupError) as exc:
+        # Binary junk, or a coding line naming no codec: pip stops here too. Say where.
+        bad = exc.start if isinstance(exc, UnicodeDecodeError) else 0
+        line = raw.count(b"\n", 0, bad) + 1
+        column = bad - (raw.rfind(b"\n", 0, bad) + 1) + 1
+        byte = f"byte 0x{raw[bad]:02x}" if bad < len(raw) else "the encoding"
+        raise InputError(
+            f"cannot decode {what}: {byte} is not UTF-8 nor the file's declared encoding",
+            Location(str(path), line, column),
+        ) from exc
 
 
 def _key(path: Path) -> Path:
