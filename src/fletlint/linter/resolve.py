@@ -382,7 +382,9 @@ def roots_for(
 
 
 def _record_failure(
-    resolution: Resolution, exc: ResolutionImpossible[Wanted, Candidate] | ResolutionTooDeep, max_rounds: int
+    resolution: Resolution,
+    exc: ResolutionImpossible[Wanted, Candidate] | ResolutionTooDeep,
+    max_rounds: int,
 ) -> None:
     if isinstance(exc, ResolutionTooDeep):
         resolution.error = f"gave up after {max_rounds} rounds of backtracking"
