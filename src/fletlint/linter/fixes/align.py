@@ -12,16 +12,13 @@ from collections.abc import Iterator
 
 from packaging.utils import canonicalize_name
 
-from fletlint.linter.findings import Applicability, Edit, Finding, Fix
-from fletlint.linter.fixes import text as tx
+from fletlint.linter.findings import Applicability, Finding, Fix
 from fletlint.linter.fixes.context import (
     FixContext,
-    _array_holding,
     parsed,
     split_marker,
     with_marker,
 )
-from fletlint.linter.sources.model import DeclaredRequirement
 
 
 def fixes(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
@@ -53,7 +50,7 @@ def fixes(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
     if any(a is None for a in added):
         return
     changed = [*ctx.analysis.project.requirements, *(a for a in added if a is not None)]
-    edit = _insert_after(ctx, declared, lines)
+    edit = ctx.add_requirement_after(declared, *lines)
     if edit is None or not ctx.verify(finding, changed):
         return
     yield Fix(
@@ -62,26 +59,3 @@ def fixes(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
         (edit,),
         Applicability.UNSAFE,
     )
-
-
-def _insert_after(ctx: FixContext, declared: DeclaredRequirement, lines: list[str]) -> Edit | None:
-    """The new lines right after the declaration, in a requirements file or the TOML array."""
-    path = declared.location.path
-    text = tx.read_text(path, ctx.texts)
-    if text is None:
-        return None
-    if not path.endswith(".toml"):
-        return ctx.add_requirement_after(declared, tx.newline_of(text).join(lines))
-
-    def change(document: object) -> None:
-        found = _array_holding(document, declared.text)
-        if found is None:
-            raise LookupError(declared.text)
-        array, index = found
-        for offset, line in enumerate(lines, start=1):
-            array.insert(index + offset, line)
-
-    try:
-        return tx.toml_edit(path, ctx.texts, change)
-    except (LookupError, TypeError):
-        return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -89,8 +89,11 @@ class FixContext:
             return Edit(location, f'"{body}"')
         return Edit(declared.location, tx.toml_string_body(new_text, quote))
 
-    def add_requirement_after(self, declared: DeclaredRequirement, new_text: str) -> Edit | None:
-        """A new requirement next to `declared`: the line after it, or the same TOML array."""
+    def add_requirement_after(
+        self, declared: DeclaredRequirement, new_text: str, *more: str
+    ) -> Edit | None:
+        """New requirements next to `declared`: the lines after it, or the same TOML array."""
+        added = (new_text, *more)
         path = declared.location.path
         text = tx.read_text(path, self.texts)
         if text is None:
@@ -105,19 +108,14 @@ class FixContext:
             if text[line_end - 1 : line_end] == "\r":
                 line_end -= 1
             line, column = tx.to_position(text, line_end)
-            return Edit(Location(path, line, column, line, column), tx.newline_of(text) + new_text)
+            newline = tx.newline_of(text)
+            return Edit(Location(path, line, column, line, column), newline + newline.join(added))
 
-        def change(document: object) -> None:
-            found = _array_holding(document, declared.text)
-            if found is None:
-                raise LookupError(declared.text)
-            array, index = found
-            array.insert(index + 1, new_text)
+        def insert(array: Array, index: int) -> None:
+            for offset, item in enumerate(added, start=1):
+                array.insert(index + offset, item)
 
-        try:
-            return tx.toml_edit(path, self.texts, change)
-        except (LookupError, TypeError):
-            return None
+        return self._array_edit(declared, insert)
 
     def remove_requirement(self, declared: DeclaredRequirement) -> Edit | None:
         path = declared.location.path
@@ -131,15 +129,24 @@ class FixContext:
             end_line = declared.location.end_line or declared.location.line
             return Edit(Location(path, declared.location.line, 1, end_line + 1, 1), "")
 
+        def delete(array: Array, index: int) -> None:
+            del array[index]
+
+        return self._array_edit(declared, delete)
+
+    def _array_edit(
+        self, declared: DeclaredRequirement, mutate: Callable[[Array, int], None]
+    ) -> Edit | None:
+        """A tomlkit change to the array holding `declared`, as a minimal text edit."""
+
         def change(document: object) -> None:
             found = _array_holding(document, declared.text)
             if found is None:
                 raise LookupError(declared.text)
-            array, index = found
-            del array[index]
+            mutate(*found)
 
         try:
-            return tx.toml_edit(path, self.texts, change)
+            return tx.toml_edit(declared.location.path, self.texts, change)
         except (LookupError, TypeError):
             return None
 
