@@ -245,3 +245,31 @@ async def test_pyproject_dependency_gets_diagnostics_and_hover(lsp: Session) -> 
     assert "| android_24_x86_64 | no installable release | 2.12.5 | **differs** |" in (
         hover.contents.value
     )
+
+
+async def test_garbage_documents_never_stop_the_server(lsp: Session) -> None:
+    """Binary noise, a huge line and invalid TOML, one after another: each is answered with a
+    diagnostic or nothing, and the server still answers a hover once the text is sane again."""
+    (lsp.root / "requirements.txt").write_text("anyio\n")
+    lsp.open("requirements.txt")
+    lsp.change("requirements.txt", "\x00\x01\ufffd\ufffe garbage \x7f\n", version=2)
+    found = await lsp.diagnostics("requirements.txt", lambda d: "input" in _codes(d))
+    assert all(d.range.start.line == 0 for d in found)
+    lsp.change("requirements.txt", "anyio" + "=" * 200_000 + "\n", version=3)
+    await lsp.diagnostics("requirements.txt", lambda d: "input" in _codes(d))
+    lsp.open("pyproject.toml", '[tool.fletlint\npython-version = "3.12"\n', language="toml")
+    broken = await lsp.diagnostics("pyproject.toml", lambda d: "input" in _codes(d))
+    assert broken[0].severity == types.DiagnosticSeverity.Error
+    # Sane texts again: the errors clear and hover works.
+    lsp.change("pyproject.toml", (lsp.root / "pyproject.toml").read_text(), version=2)
+    lsp.change("requirements.txt", "anyio\n", version=4)
+    # The TOML error clears only when a check of the sane texts has finished.
+    assert not await lsp.diagnostics("pyproject.toml", lambda d: not d)
+    assert not await lsp.diagnostics("requirements.txt", lambda d: not d)
+    hover = await lsp.client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=lsp.uri("requirements.txt")),
+            position=types.Position(line=0, character=1),
+        )
+    )
+    assert hover is not None
