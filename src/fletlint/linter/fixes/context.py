@@ -68,13 +68,20 @@ class FixContext:
         # Anything else is a poetry `name = "spec"` entry, which these edits do not rewrite.
         return before if before in ("'", '"') else ""
 
-    def replace_requirement(self, declared: DeclaredRequirement, new_text: str) -> Edit | None:
+    def _editable(self, declared: DeclaredRequirement) -> tuple[str, str | None] | None:
+        """The declaring file's text and the requirement's quote (None: a requirements-file
+        line), or None when the declaration is not one these edits can rewrite."""
         text = tx.read_text(declared.location.path, self.texts)
         if text is None:
             return None
         quote = self._string_quote(declared, text)
-        if quote == "":
+        return None if quote == "" else (text, quote)
+
+    def replace_requirement(self, declared: DeclaredRequirement, new_text: str) -> Edit | None:
+        editable = self._editable(declared)
+        if editable is None:
             return None
+        text, quote = editable
         if quote is None:
             return Edit(declared.location, new_text)
         if quote == "'" and "'" in new_text:
@@ -95,12 +102,10 @@ class FixContext:
         """New requirements next to `declared`: the lines after it, or the same TOML array."""
         added = (new_text, *more)
         path = declared.location.path
-        text = tx.read_text(path, self.texts)
-        if text is None:
+        editable = self._editable(declared)
+        if editable is None:
             return None
-        quote = self._string_quote(declared, text)
-        if quote == "":
-            return None
+        text, quote = editable
         if quote is None:
             _, end = tx.span(text, declared.location)
             line_end = text.find("\n", end)
@@ -118,16 +123,13 @@ class FixContext:
         return self._array_edit(declared, insert)
 
     def remove_requirement(self, declared: DeclaredRequirement) -> Edit | None:
-        path = declared.location.path
-        text = tx.read_text(path, self.texts)
-        if text is None:
+        editable = self._editable(declared)
+        if editable is None:
             return None
-        quote = self._string_quote(declared, text)
-        if quote == "":
-            return None
-        if quote is None:
-            end_line = declared.location.end_line or declared.location.line
-            return Edit(Location(path, declared.location.line, 1, end_line + 1, 1), "")
+        if editable[1] is None:
+            location = declared.location
+            end_line = location.end_line or location.line
+            return Edit(Location(location.path, location.line, 1, end_line + 1, 1), "")
 
         def delete(array: Array, index: int) -> None:
             del array[index]
