@@ -439,7 +439,7 @@ def test_only_files_that_can_change_an_answer_are_kept() -> None:
 def test_metadata_headers_stop_at_the_description_and_join_continuations() -> None:
     from packaging.version import Version
 
-    from fletlint.linter.index.client import parse_core_metadata
+    from fletlint.linter.index.metadata import parse_core_metadata
 
     raw = (
         b"Metadata-Version: 2.1\n"
@@ -459,3 +459,31 @@ def test_metadata_headers_stop_at_the_description_and_join_continuations() -> No
     assert [str(r) for r in meta.requires_dist] == ["anyio>=4", 'colorama; sys_platform == "win32"']
     assert str(meta.requires_python) == ">=3.9"
     assert meta.provides_extra == ("fast",)
+
+
+def test_a_multi_line_licence_keeps_every_header_after_it() -> None:
+    """matplotlib, pandas and scipy put a whole licence text, blank-ish lines included, in
+    `License:`; every Requires-Dist after it must still be read (it was once dropped)."""
+    from packaging.version import Version
+
+    from fletlint.linter.index.metadata import parse_core_metadata
+
+    raw = (
+        b"Metadata-Version: 2.1\n"
+        b"Name: matplotlib\n"
+        b"Version: 3.10.9\n"
+        b"License: License agreement for matplotlib versions 1.3.0 and later\n"
+        b"         =========================================================\n"
+        b"        \n"
+        b"         1. This LICENSE AGREEMENT is between the Matplotlib Development Team\n"
+        b"\t\n"
+        b"         8. By copying, installing or otherwise using matplotlib.\n"
+        b"Requires-Python: >=3.10\n"
+        b"Requires-Dist: numpy>=1.23\n"
+        b"Requires-Dist: kiwisolver>=1.3.1\n"
+        b"\n"
+        b"Description body\n"
+    )
+    meta = parse_core_metadata(raw, "matplotlib", Version("3.10.9"))
+    assert [str(r) for r in meta.requires_dist] == ["numpy>=1.23", "kiwisolver>=1.3.1"]
+    assert str(meta.requires_python) == ">=3.10"

@@ -26,14 +26,11 @@ import zlib
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar, cast
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
@@ -44,6 +41,7 @@ from packaging.utils import (
 from packaging.version import InvalidVersion, Version
 
 from fletlint.linter.index.cache import CacheEntry, HttpCache, parse_cache_control
+from fletlint.linter.index.metadata import lenient_specifier, parse_core_metadata
 from fletlint.linter.index.model import (
     ClientStats,
     CoreMetadata,
@@ -139,78 +137,6 @@ def _read_parsed(folder: Path, key: str) -> _ParsedListing | None:
 
 def _write_parsed(folder: Path, key: str, value: _ParsedListing) -> None:
     store_in_cache(_parsed_path(folder, key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-@lru_cache(maxsize=2048)
-def _lenient_specifier(text: str | None) -> SpecifierSet | None:
-    # Cached: a project's files repeat a handful of Requires-Python strings, and sharing one
-    # object per string also lets pickle store it once in the parsed-listing store.
-    if not text or not text.strip():
-        return None
-    try:
-        return SpecifierSet(text)
-    except InvalidSpecifier:
-        return None
-
-
-_WANTED_HEADERS = frozenset(
-    {"name", "version", "requires-dist", "requires-python", "provides-extra"}
-)
-
-
-def _metadata_headers(text: str) -> dict[str, list[str]]:
-    """The few RFC 822 headers we read, up to the blank line before the description.
-
-    `email.parser` does the same job several times slower, and warm checks parse dozens of
-    METADATA files; continuation lines (leading whitespace) are joined as it would.
-    """
-    found: dict[str, list[str]] = {}
-    last: list[str] | None = None
-    for line in text.splitlines():
-        if not line.strip():
-            break
-        if line[0] in " \t":
-            if last is not None and last:
-                last[-1] += " " + line.strip()
-            continue
-        key, sep, value = line.partition(":")
-        if not sep:
-            last = None
-            continue
-        key = key.strip().lower()
-        last = found.setdefault(key, []) if key in _WANTED_HEADERS else None
-        if last is not None:
-            last.append(value.strip())
-    return found
-
-
-@lru_cache(maxsize=8192)
-def _requirement(text: str) -> Requirement | None:
-    # The same Requires-Dist lines recur across a project's releases.
-    try:
-        return Requirement(text)
-    except InvalidRequirement:
-        return None
-
-
-def parse_core_metadata(raw: bytes, name: str, version: Version) -> CoreMetadata:
-    """METADATA / PKG-INFO → CoreMetadata; lines that do not parse are skipped, like pip warns."""
-    headers = _metadata_headers(raw.decode("utf-8", "replace"))
-    requires = [r for r in map(_requirement, headers.get("requires-dist", [])) if r is not None]
-    meta_name = next(iter(headers.get("name", [])), None)
-    meta_version_text = next(iter(headers.get("version", [])), None)
-    try:
-        meta_version = Version(meta_version_text) if meta_version_text else version
-    except InvalidVersion:
-        meta_version = version
-    extras = tuple(str(canonicalize_name(e)) for e in headers.get("provides-extra", []))
-    return CoreMetadata(
-        name=str(canonicalize_name(meta_name)) if meta_name else name,
-        version=meta_version,
-        requires_dist=tuple(requires),
-        requires_python=_lenient_specifier(next(iter(headers.get("requires-python", [])), None)),
-        provides_extra=extras,
-    )
 
 
 def _pick_member(names: Iterable[str], suffix: str, project: str) -> str | None:
@@ -721,7 +647,7 @@ class IndexClient:
             version=version,
             is_wheel=is_wheel,
             tags=frozenset(tags),
-            requires_python=_lenient_specifier(link.requires_python),
+            requires_python=lenient_specifier(link.requires_python),
             yanked=link.yanked,
             hashes=link.hashes,
             metadata_url=metadata_url,
