@@ -80,7 +80,21 @@ def _build_pypi(d: Path) -> dict[str, str]:
         )
     build_sdist(d, "pydantic-core", "2.33.2", ["typing-extensions>=4.6.0,!=4.7.0"], native=True)
 
-    pure("flet", "0.86.6", "msgpack>=1.1", "httpx", "oauthlib")
+    # `flet[all]` pulls Flet's desktop-only parts, whose dependencies have no phone wheels.
+    build_wheel(
+        d,
+        "flet",
+        "0.86.6",
+        requires_dist=[
+            "msgpack>=1.1",
+            "httpx",
+            "oauthlib",
+            'flet-cli==0.86.6; extra == "all"',
+            'flet-desktop==0.86.6; extra == "all"',
+            'flet-web==0.86.6; extra == "all"',
+        ],
+        provides_extra=["all"],
+    )
     for tag in [*_cp_tags(DESKTOP_PLATFORMS), *_cp_tags(("macosx_11_0_arm64",))]:
         build_wheel(d, "msgpack", "1.1.2", tag)
     build_sdist(d, "msgpack", "1.1.2", native=True)
@@ -137,7 +151,63 @@ def _build_pypi(d: Path) -> dict[str, str]:
     build_sdist(d, "psycopg2", "2.9.10", native=True)
     for tag in _cp_tags(DESKTOP_PLATFORMS):
         build_wheel(d, "desktoponly", "1.0.0", tag)
+    _build_issue7_pypi(d)
     return {wheel_filename("yankedpkg", "1.0.0"): "broken"}
+
+
+MATPLOTLIB_LICENSE = (
+    "License agreement for matplotlib versions 1.3.0 and later\n"
+    "=========================================================\n"
+    "  \n"
+    "1. This LICENSE AGREEMENT is between the Matplotlib Development Team\n"
+    "  \n"
+    "8. By copying, installing or otherwise using matplotlib, Licensee agrees."
+)
+
+
+def _build_issue7_pypi(d: Path) -> None:
+    """Issue 7's examples: matplotlib (a multi-line License, native dependencies), pandas +
+    scipy with a flet whose msgpack-like dependency has an older phone release, Flet's
+    desktop-only parts behind `flet[all]`. Newest releases are desktop-only, as on PyPI."""
+
+    def pure(name: str, version: str, *requires: str) -> None:
+        build_wheel(d, name, version, requires_dist=requires)
+
+    def native(name: str, version: str, *requires: str, license_text: str | None = None) -> None:
+        for tag in _cp_tags(DESKTOP_PLATFORMS):
+            build_wheel(d, name, version, tag, requires_dist=requires, license_text=license_text)
+        build_sdist(d, name, version, requires, native=True)
+
+    native(
+        "matplotlib",
+        "3.10.9",
+        "contourpy>=1.0.1",
+        "cycler>=0.10",
+        "kiwisolver>=1.3.1",
+        "numpy>=1.23",
+        "pillow>=8",
+        "pyparsing>=2.3.1",
+        license_text=MATPLOTLIB_LICENSE,
+    )
+    native("contourpy", "1.3.3", "numpy>=1.25")
+    native("kiwisolver", "1.4.9")
+    native("pillow", "12.0.0")
+    pure("cycler", "0.12.1")
+    pure("pyparsing", "3.2.5")
+
+    pure("flet", "0.86.5", "msgspec>=0.18", "httpx", "oauthlib")
+    native("msgspec", "0.19.0")
+    native("pandas", "2.2.3", "numpy>=1.26", "python-dateutil>=2.8.2", "tzdata>=2022.7")
+    native("scipy", "1.16.2", "numpy>=1.25.2,<2.6")
+    pure("python-dateutil", "2.9.0", "six>=1.5")
+    pure("six", "1.17.0")
+    pure("tzdata", "2025.2")
+
+    pure("flet-cli", "0.86.6", "watchdog>=4")
+    pure("flet-desktop", "0.86.6")
+    pure("flet-web", "0.86.6", "httptools>=0.6")
+    native("watchdog", "6.0.0")
+    native("httptools", "0.6.4")
 
 
 def _build_flet(d: Path) -> None:
@@ -158,6 +228,15 @@ def _build_flet(d: Path) -> None:
     # No armeabi_v7a build: an ABI gap for 32-bit Android.
     for plat in ("android_24_arm64_v8a", "android_24_x86_64", *IOS_PLATFORMS):
         build_wheel(d, "polars", "1.33.0", f"cp39-abi3-{plat}")
+    # Issue 7's examples: older phone releases of what PyPI has newer desktop releases of.
+    matplotlib = ["contourpy>=1.0.1", "kiwisolver>=1.3.1", "numpy>=1.23", "pillow>=8"]
+    for tag in mobile:
+        build_wheel(d, "matplotlib", "3.10.9", tag, requires_dist=matplotlib)
+        build_wheel(d, "kiwisolver", "1.4.7", tag)
+        build_wheel(d, "pillow", "11.1.0", tag)
+        build_wheel(d, "msgspec", "0.18.6", tag)
+        build_wheel(d, "pandas", "2.2.2", tag, requires_dist=["numpy>=1.26"])
+        build_wheel(d, "scipy", "1.15.3", tag, requires_dist=["numpy>=1.23.5,<2.5"])
 
 
 def build_universe(root: Path) -> Universe:

@@ -52,14 +52,23 @@ def metadata_text(
     provides_extra: Sequence[str] = (),
     metadata_version: str = "2.1",
     summary: str | None = None,
+    license_text: str | None = None,
 ) -> str:
-    """Core metadata (RFC 822 style) as found in METADATA / PKG-INFO."""
+    """Core metadata (RFC 822 style) as found in METADATA / PKG-INFO.
+
+    `license_text` may span lines (matplotlib's does): continuation lines are indented, and a
+    line of only spaces is kept as such, as real files hold them.
+    """
     lines = [
         f"Metadata-Version: {metadata_version}",
         f"Name: {name}",
         f"Version: {version}",
         f"Summary: {summary or f'Test distribution {name}'}",
     ]
+    if license_text is not None:
+        head, *rest = license_text.split("\n")
+        lines.append(f"License: {head}")
+        lines.extend(f"        {line}" for line in rest)
     if requires_python is not None:
         lines.append(f"Requires-Python: {requires_python}")
     lines.extend(f"Provides-Extra: {extra}" for extra in provides_extra)
@@ -100,6 +109,7 @@ def build_wheel(
     provides_extra: Sequence[str] = (),
     files: Mapping[str, str] | None = None,
     top_level: Sequence[str] | None = None,
+    license_text: str | None = None,
 ) -> Path:
     """Write a valid wheel into `dest` and return its path.
 
@@ -134,6 +144,7 @@ def build_wheel(
                 requires_dist=requires_dist,
                 requires_python=requires_python,
                 provides_extra=provides_extra,
+                license_text=license_text,
             ).encode("utf-8"),
         ),
         (f"{dist_info}/WHEEL", ("\n".join(wheel_lines) + "\n").encode("utf-8")),
