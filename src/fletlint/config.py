@@ -30,7 +30,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-__all__ = ["Config", "find_config", "load_config", "settings_for"]
+__all__ = ["Config", "find_config", "load_config", "settings_for", "unknown_code_message"]
 
 TABLE = ("tool", "fletlint")
 
@@ -148,13 +148,9 @@ class _Reader:
     def codes(self, value: Any, keypath: KeyPath) -> tuple[str, ...]:
         codes = self.strings(value, keypath)
         for i, code in enumerate(codes):
-            # A prefix selects a family (`FL1`), as in ruff; one that matches nothing is a typo.
-            if not any(known.startswith(code.upper()) for known in RULES):
-                raise self.fail(
-                    f"unknown rule code '{code}' in {_name(keypath)} "
-                    "(`fletlint rule --all` lists them)",
-                    (*keypath, i),
-                )
+            problem = unknown_code_message(code, _name(keypath))
+            if problem is not None:
+                raise self.fail(problem, (*keypath, i))
         return tuple(c.upper() for c in codes)
 
     def local_path(self, text: str) -> str:
@@ -162,6 +158,19 @@ class _Reader:
         if "://" in text or os.path.isabs(text):
             return text
         return str(self.root / text)
+
+
+def unknown_code_message(code: str, where: str) -> str | None:
+    """Why `code` selects no rule (with the nearest code, if any), or None when it selects some.
+
+    Codes are case-insensitive, and a prefix selects a family (`FL1`), as in ruff; a code that
+    matches nothing is a typo, wherever it was written (the table or `--select`/`--ignore`).
+    """
+    if code.strip() and any(known.startswith(code.strip().upper()) for known in RULES):
+        return None
+    close = difflib.get_close_matches(code.strip().upper(), list(RULES), n=1, cutoff=0.5)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"unknown rule code '{code}' in {where}{hint} (`fletlint rule --all` lists them)"
 
 
 def _name(keypath: KeyPath) -> str:
@@ -298,6 +307,14 @@ def settings_for(
     an empty tuple) means "not given", so the file's value stays. `isolated` skips the file.
     """
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None and v != ()}
+    for key in ("select", "ignore"):
+        # Flags are checked as the table is: a typo must not silently select nothing.
+        for code in overrides.get(key, ()):
+            problem = unknown_code_message(code, f"--{key}")
+            if problem is not None:
+                raise InputError(problem)
+        if key in overrides:
+            overrides[key] = tuple(c.strip().upper() for c in overrides[key])
     config = Config()
     found = None if isolated else find_config(path, texts)
     if found is not None:

@@ -351,8 +351,9 @@ def _constraints(
 
 
 def _selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
-    chosen = not select or any(code.startswith(p) for p in select)
-    return chosen and not any(code.startswith(p) for p in ignore)
+    # Codes are case-insensitive wherever they come from (a front end may pass them raw).
+    chosen = not select or any(code.startswith(p.strip().upper()) for p in select)
+    return chosen and not any(code.startswith(p.strip().upper()) for p in ignore)
 
 
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
