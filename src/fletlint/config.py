@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from fletlint.linter.engine import FLET_INDEX_URL, Settings
-from fletlint.linter.findings import InputError, Location
+from fletlint.linter.findings import InputError
+from fletlint.linter.project_files import read_project_text
 from fletlint.linter.rules import RULES
 from fletlint.linter.sources.pyproject import TomlLocator, toml_error
 
@@ -89,8 +90,8 @@ def find_config(path: Path, texts: Mapping[Path, str] | None = None) -> Path | N
         text = texts.get(candidate)
         if text is None and candidate.is_file():
             try:
-                text = candidate.read_text(encoding="utf-8")
-            except OSError:
+                text = read_project_text(candidate, what="pyproject.toml", encoding="utf-8")
+            except InputError:
                 text = None
         if text is not None and _has_table(text):
             return candidate
@@ -254,10 +255,7 @@ _KEYS: dict[str, tuple[str, Callable[[_Reader, Any, KeyPath], Any]]] = {
 def load_config(path: Path, text: str | None = None) -> Config:
     """Read `[tool.fletlint]` of a pyproject.toml (or `text`, its unsaved contents)."""
     if text is None:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror or exc}", Location(str(path), 1)) from exc
+        text = read_project_text(path, what="pyproject.toml", encoding="utf-8")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

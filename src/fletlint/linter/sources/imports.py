@@ -32,7 +32,9 @@ if TYPE_CHECKING:
     import libcst as cst
     from libcst.metadata import CodeRange
 
-from fletlint.linter.findings import Location
+from fletlint.linter.findings import InputError, Location
+from fletlint.linter.index.limits import MAX_SOURCE_FILE_BYTES
+from fletlint.linter.project_files import read_project_bytes
 from fletlint.linter.storage import store_in_cache
 
 # Folder names never bundled or never app code. `build/` is what flet build itself skips.
@@ -291,8 +293,11 @@ class ImportScanner:
         display = str(path)
         if text is None:
             try:
-                text = path.read_bytes().decode("utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
+                raw = read_project_bytes(path, what="Python file", limit=MAX_SOURCE_FILE_BYTES)
+                text = raw.decode("utf-8")
+            except InputError as exc:  # not a regular file, too large, unreadable
+                return [], ParseProblem(exc.message, Location(display, 1))
+            except UnicodeDecodeError as exc:
                 return [], ParseProblem(f"cannot read: {exc}", Location(display, 1))
         key = (display, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
         with self._lock:

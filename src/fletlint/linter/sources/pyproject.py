@@ -19,6 +19,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from fletlint.linter.findings import InputError, Location
+from fletlint.linter.project_files import read_project_text
 from fletlint.linter.sources.model import DeclaredRequirement, FletSettings
 from fletlint.linter.sources.requirements import parse_requirement_text
 from fletlint.linter.targets import ANDROID_ABIS
@@ -684,10 +685,7 @@ def read_pyproject(
     `origin` names the file in DeclaredRequirement.origin (default: the file name).
     """
     if text is None:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            raise InputError(f"cannot read '{path}': {exc.strerror or exc}") from exc
+        text = read_project_text(path, what="pyproject.toml")
     reader = _Reader(path, text, origin or path.name)
     dependencies = reader.requirement_list(("project", "dependencies"))
     poetry = reader.poetry()

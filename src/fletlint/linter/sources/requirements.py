@@ -18,6 +18,8 @@ import pip_requirements_parser as prp
 from packaging.requirements import InvalidRequirement, Requirement
 
 from fletlint.linter.findings import InputError, Location
+from fletlint.linter.index.urls import redact_text
+from fletlint.linter.project_files import read_project_bytes
 from fletlint.linter.sources.model import DeclaredRequirement, IndexOptions
 
 __all__ = ["RequirementsResult", "parse_requirement_text", "read_requirements"]
@@ -105,11 +107,7 @@ def _read_text(path: Path, texts: Mapping[Path, str], where: Location | None, wh
     for candidate, text in texts.items():
         if _key(candidate) == key:
             return text
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise InputError(f"cannot read {what} '{path}': {reason}", where) from exc
+    raw = read_project_bytes(path, what=what, where=where)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -351,7 +349,7 @@ class _Reader:
             location = where(value)
             if _is_url(value):
                 raise InputError(
-                    f"remote requirements files are not supported: '{value}'", location
+                    f"remote requirements files are not supported: '{redact_text(value)}'", location
                 )
             # pip: -r inside a constraints file still lists requirements, and -c constraints.
             self.read(path.parent / value, constraint=is_constraint, stack=stack, where=location)
