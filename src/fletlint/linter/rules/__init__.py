@@ -3,30 +3,30 @@
 from __future__ import annotations
 
 from fletlint.linter.rules import (
-    index_unreadable,
-    marker_divergence,
-    missing_wheel,
-    no_release,
-    phone_missing_module,
-    sdist_only,
-    silent_downgrade,
-    uncheckable,
-    undeclared_import,
+    fl001_missing_phone_wheel,
+    fl002_silent_downgrade,
+    fl003_sdist_only,
+    fl004_no_matching_release,
+    fl005_index_unreadable,
+    fl006_uncheckable_requirement,
+    fl101_undeclared_import,
+    fl102_module_missing_on_phone,
+    fl103_host_device_marker_divergence,
 )
 from fletlint.linter.rules.base import Rule
 
 RULES: dict[str, Rule] = {
     rule.code: rule
     for rule in (
-        missing_wheel.RULE,
-        silent_downgrade.RULE,
-        sdist_only.RULE,
-        no_release.RULE,
-        index_unreadable.RULE,
-        uncheckable.RULE,
-        undeclared_import.RULE,
-        phone_missing_module.RULE,
-        marker_divergence.RULE,
+        fl001_missing_phone_wheel.RULE,
+        fl002_silent_downgrade.RULE,
+        fl003_sdist_only.RULE,
+        fl004_no_matching_release.RULE,
+        fl005_index_unreadable.RULE,
+        fl006_uncheckable_requirement.RULE,
+        fl101_undeclared_import.RULE,
+        fl102_module_missing_on_phone.RULE,
+        fl103_host_device_marker_divergence.RULE,
     )
 }
 
