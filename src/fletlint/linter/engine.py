@@ -48,6 +48,12 @@ FLET_INDEX_URL = "https://pypi.flet.dev/"
 DEFAULT_TIMEOUT = 10.0
 
 ProgressCallback = Callable[[str], None]
+# `Report.fixes_later(findings, cancelled)`: those findings with their fixes (see check(fixes=)).
+FixesLater = Callable[[Sequence[Finding], Callable[[], bool]], list[Finding]]
+
+
+class FixingCancelled(Exception):
+    """Raised by `Report.fixes_later` when its `cancelled()` turns true between resolutions."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,8 @@ class Report:
     stats: ClientStats
     elapsed: float
     package_names: frozenset[str] = field(default_factory=frozenset)
+    # Only from check(fixes=False): computes the fixes the check left out. Calls must not overlap.
+    fixes_later: FixesLater | None = field(default=None, repr=False, compare=False)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -210,8 +218,13 @@ class Linter:
         *,
         texts: Mapping[Path, str] | None = None,
         on_progress: ProgressCallback | None = None,
+        fixes: bool = True,
     ) -> Report:
-        """Check a project (a folder, a pyproject.toml or a requirements file). Raises InputError."""
+        """Check a project (a folder, a pyproject.toml or a requirements file). Raises InputError.
+
+        `fixes=False`: findings come without fixes (their trial resolutions are most of a warm
+        check); `Report.fixes_later` attaches them afterwards, e.g. once diagnostics are shown.
+        """
         started = time.perf_counter()
         s = self.settings
         project = load_project(
@@ -254,8 +267,12 @@ class Linter:
                 on_progress(f"resolving for {what}")
             return resolve_stored(env, roots_for(project.requirements, env, target.platform))
 
+        stop_fixing: Callable[[], bool] | None = None  # set while fixes_later runs
+
         def resolve_stored(env: Environment, roots: Sequence[Wanted]) -> Resolution:
             """Every resolution of this check, the fixes' trial ones too, goes through the store."""
+            if stop_fixing is not None and stop_fixing():
+                raise FixingCancelled
             key = resolution_key(env, roots, constraints, source_urls)
             stored = store.load(key, client, env, roots)
             if stored is not None:
@@ -302,7 +319,18 @@ class Linter:
             findings, project.root, per_file_ignores=s.per_file_ignores, texts=texts
         )
         # After suppression: verifying a fix costs resolutions, wasted on a hidden finding.
-        findings = attach_fixes(analysis, findings, texts=texts, alternatives=s.alternatives)
+        def fixes_later(
+            chosen: Sequence[Finding], cancelled: Callable[[], bool] = lambda: False
+        ) -> list[Finding]:
+            nonlocal stop_fixing
+            stop_fixing = cancelled
+            try:
+                return attach_fixes(analysis, chosen, texts=texts, alternatives=s.alternatives)
+            finally:
+                stop_fixing = None
+
+        if fixes:
+            findings = fixes_later(findings)
         findings.sort(key=_finding_order)
         names = frozenset(
             n for r in results for n in (*r.unconstrained.packages, *r.resolution.packages)
@@ -318,6 +346,7 @@ class Linter:
             stats=client.stats,
             elapsed=time.perf_counter() - started,
             package_names=names,
+            fixes_later=None if fixes else fixes_later,
         )
 
 
