@@ -241,8 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
     err = Console(stderr=True, highlight=False)
     try:
-        args = build_parser().parse_args(argv)
-        if args.command == "build":
+        args = cli_build.parse(build_parser(), sys.argv[1:] if argv is None else argv)
+        if args.command in cli_build.COMMANDS:
             return cli_build.run(args, settings_from(args), out, err, emit)
         if args.command == "rule":
             return run_rule(args, out)

@@ -13,8 +13,13 @@ requests are sent with a credential-free URL plus an explicit Basic auth header.
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import hashlib
 import io
+import lzma
+import netrc
+import os
 import pickle
 import re
 import struct
@@ -40,7 +45,9 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
+from fletlint.linter.findings import InputError
 from fletlint.linter.index.cache import CacheEntry, HttpCache, parse_cache_control
+from fletlint.linter.index.limits import IndexLimits, describe
 from fletlint.linter.index.metadata import lenient_specifier, parse_core_metadata
 from fletlint.linter.index.model import (
     ClientStats,
@@ -57,6 +64,8 @@ from fletlint.linter.index.pages import (
 )
 from fletlint.linter.index.snapshot import load_snapshot, snapshot_files
 from fletlint.linter.index.urls import (
+    InvalidURLError,
+    check_url,
     netloc_of,
     normalize_index_url,
     redact_text,
@@ -64,6 +73,7 @@ from fletlint.linter.index.urls import (
     split_credentials,
     url_to_path,
 )
+from fletlint.linter.project_files import read_project_bytes
 from fletlint.linter.storage import store_in_cache
 
 ACCEPT_SIMPLE = (
@@ -80,9 +90,9 @@ _METADATA_NS = "fletlint/core-metadata"
 # Cache namespaces for a wheel's member names and for whole archives (sdists read by FL003).
 _NAMES_NS = "fletlint/archive-names"
 _ARCHIVE_NS = "fletlint/archive"
-_MAX_ARCHIVE = 64 * 1024 * 1024  # a bigger sdist is not downloaded just to look inside
 _TAIL = 65536  # bytes asked for first when reading a wheel's central directory (like uv / pip)
-_MAX_ARCHIVE_MEMBER = 16 * 1024 * 1024  # a METADATA/PKG-INFO larger than this is not real
+_REDIRECTS = (301, 302, 303, 307, 308)
+_CHUNK = 65536
 
 T = TypeVar("T")
 
@@ -97,6 +107,66 @@ class _SourceError(Exception):
 
 class _NotCached(Exception):
     """Offline mode, and the cache has no answer."""
+
+
+class _ArchiveTooLarge(Exception):
+    """An archive inflates beyond its limit while being read."""
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    """A response read whole, within its limits. `url` is the final, credential-free URL."""
+
+    status: int
+    reason: str
+    headers: httpx.Headers
+    body: bytes
+    url: str
+
+
+class _Inflater:
+    """Decodes a Content-Encoding chunk by chunk, never producing more than `limit` bytes."""
+
+    def __init__(self, encoding: str, limit: int, what: str) -> None:
+        self._what = what
+        self._limit = limit
+        self._out = bytearray()
+        self._zlib: Any = None
+        encoding = encoding.strip().lower()
+        if encoding in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding not in ("", "identity"):
+            raise _SourceError(f"{what} comes with an unsupported Content-Encoding {encoding!r}")
+        self._encoding = encoding
+
+    def feed(self, data: bytes) -> None:
+        if self._encoding == "deflate" and self._zlib is None:
+            # RFC 9110 says zlib-wrapped; some servers send raw deflate. The first byte tells.
+            self._zlib = zlib.decompressobj(zlib.MAX_WBITS if data[:1] == b"\x78" else -15)
+        if self._zlib is None:
+            self._out += data
+            self._check()
+            return
+        pending = data
+        while pending:
+            room = self._limit + 1 - len(self._out)
+            try:
+                produced = self._zlib.decompress(pending, room)
+            except zlib.error as exc:
+                raise _SourceError(f"{self._what} is not valid {self._encoding}: {exc}") from None
+            self._out += produced
+            self._check()
+            pending = self._zlib.unconsumed_tail
+            if not produced and pending:  # pragma: no cover - zlib always progresses
+                break
+
+    def _check(self) -> None:
+        if len(self._out) > self._limit:
+            size = describe(self._limit)
+            raise _SourceError(f"{self._what} is larger than the {size} limit (decompressed)")
+
+    def result(self) -> bytes:
+        return bytes(self._out)
 
 
 @dataclass(frozen=True)
@@ -150,28 +220,130 @@ def _pick_member(names: Iterable[str], suffix: str, project: str) -> str | None:
     return candidates[0] if candidates else None
 
 
-def metadata_from_archive(source: bytes | Path, filename: str, project: str) -> bytes | None:
-    """Read METADATA (wheel) or PKG-INFO (sdist) from an archive; nothing is extracted or run."""
+def metadata_from_archive(
+    source: bytes | Path,
+    filename: str,
+    project: str,
+    *,
+    limits: IndexLimits | None = None,
+) -> bytes | None:
+    """Read METADATA (wheel) or PKG-INFO (sdist) from an archive; nothing is extracted or run.
+
+    Bounded by bytes produced, not by what the archive claims: a member inflating beyond
+    `limits.member_bytes`, or a tar stream beyond `limits.unpacked_archive_bytes`, is no answer.
+    """
+    limits = limits or IndexLimits()
     fh: Any = io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")  # noqa: SIM115
     try:
         if filename.endswith((".whl", ".zip")):
             with zipfile.ZipFile(fh) as zf:
                 suffix = "METADATA" if filename.endswith(".whl") else "PKG-INFO"
                 member = _pick_member(zf.namelist(), suffix, project)
-                if member is None or zf.getinfo(member).file_size > _MAX_ARCHIVE_MEMBER:
+                if member is None or zf.getinfo(member).file_size > limits.member_bytes:
                     return None
-                return zf.read(member)
-        with tarfile.open(fileobj=fh, mode="r:*") as tf:
-            members = {m.name: m for m in tf.getmembers() if m.isfile()}
-            chosen = _pick_member(members, "PKG-INFO", project)
-            if chosen is None or members[chosen].size > _MAX_ARCHIVE_MEMBER:
-                return None
-            extracted = tf.extractfile(members[chosen])
-            return extracted.read() if extracted else None
-    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, KeyError, zlib.error):
+                with zf.open(member) as data:
+                    raw = data.read(limits.member_bytes + 1)
+                return raw if len(raw) <= limits.member_bytes else None
+        return _pkg_info_from_tar(fh, project, limits)
+    except (
+        zipfile.BadZipFile,
+        tarfile.TarError,
+        OSError,
+        EOFError,
+        KeyError,
+        zlib.error,
+        lzma.LZMAError,
+        ValueError,
+        NotImplementedError,
+        _ArchiveTooLarge,
+    ):
         return None
     finally:
         fh.close()
+
+
+class _CappedStream:
+    """A file object that stops with _ArchiveTooLarge once `limit` bytes were read from it."""
+
+    def __init__(self, inner: Any, limit: int) -> None:
+        self._inner = inner
+        self._left = limit
+
+    def read(self, size: int = -1) -> bytes:
+        want = self._left + 1 if size < 0 else min(size, self._left + 1)
+        data: bytes = self._inner.read(want)
+        self._left -= len(data)
+        if self._left < 0:
+            raise _ArchiveTooLarge
+        return data
+
+
+def _pkg_info_from_tar(fh: Any, project: str, limits: IndexLimits) -> bytes | None:
+    """An sdist's PKG-INFO, reading its tar as a stream: memory stays at a member or two, and
+    a compression bomb stops at the unpacked limit instead of inflating to the end."""
+    magic = fh.read(6)
+    fh.seek(0)
+    inner: Any = fh
+    if magic.startswith(b"\x1f\x8b"):
+        inner = gzip.GzipFile(fileobj=fh)
+    elif magic.startswith(b"BZh"):
+        inner = bz2.BZ2File(fh)
+    elif magic.startswith(b"\xfd7zXZ"):
+        inner = lzma.LZMAFile(fh)  # noqa: SIM115 - closed with `fh` by the caller
+    first: tuple[str, bytes] | None = None
+    stream: Any = _CappedStream(inner, limits.unpacked_archive_bytes)
+    with tarfile.open(fileobj=stream, mode="r|") as tf:
+        for member in tf:
+            name = member.name
+            if not (member.isfile() and name.count("/") == 1 and name.endswith("/PKG-INFO")):
+                continue
+            if member.size > limits.member_bytes:
+                continue
+            extracted = tf.extractfile(member)
+            if extracted is None:
+                continue
+            data: bytes = extracted.read(limits.member_bytes + 1)
+            if len(data) > limits.member_bytes:
+                continue
+            if _named_for(name, project):
+                return data
+            if first is None:
+                first = (name, data)
+    return first[1] if first is not None else None
+
+
+def _named_for(member: str, project: str) -> bool:
+    top = member.split("/", 1)[0]
+    stem = top.rsplit(".dist-info", 1)[0].rsplit("-", 1)[0]
+    return canonicalize_name(stem) == project
+
+
+def _stored_credentials(url: str) -> tuple[str, str] | None:
+    """Credentials for `url`'s host from netrc ($NETRC, else ~/.netrc), then keyring when it
+    is installed: where pip looks after a 401."""
+    host = urlsplit(url).hostname or ""
+    candidates = [os.environ.get("NETRC") or "", os.path.join(os.path.expanduser("~"), ".netrc")]
+    for name in candidates:
+        if not name or not os.path.isfile(name):
+            continue
+        try:
+            found = netrc.netrc(name).authenticators(host)
+        except (netrc.NetrcParseError, OSError, UnicodeDecodeError):
+            continue
+        if found is not None and found[2] is not None:
+            return found[0] or "", found[2]
+        break
+    try:
+        import keyring  # type: ignore[import-not-found, unused-ignore]
+    except Exception:  # not installed, or a broken backend at import
+        return None
+    try:
+        credential = keyring.get_credential(url, None) or keyring.get_credential(host, None)
+    except Exception:  # any backend failure means: no stored credentials
+        return None
+    if credential is None or credential.password is None:
+        return None
+    return str(credential.username or ""), str(credential.password)
 
 
 def _complete_source(source: IndexSource) -> IndexSource:
@@ -209,6 +381,7 @@ class IndexClient:
         timeout: float = 10.0,
         max_workers: int = 16,
         on_progress: Callable[[str], None] | None = None,
+        limits: IndexLimits | None = None,
     ) -> None:
         self.sources: tuple[IndexSource, ...] = tuple(_complete_source(s) for s in sources)
         self._offline = offline
@@ -239,6 +412,9 @@ class IndexClient:
         self._reported: set[str] = set()
         self._dead: set[str] = set()
         self._timeout = timeout
+        self._limits = limits or IndexLimits()
+        self._request_deadline, self._check_deadline = self._limits.deadlines(timeout)
+        self._check_started = time.monotonic()
         self._http_client: httpx.Client | None = None
         self._pool = ThreadPoolExecutor(max_workers, thread_name_prefix="fletlint-index")
 
@@ -296,6 +472,10 @@ class IndexClient:
         cannot be read or is larger than anything worth fetching for a static look."""
         return self._once(self._archives, file.url, lambda: self._load_archive(file))
 
+    def begin_check(self) -> None:
+        """Restart the check's deadline (a language server checks many times with one client)."""
+        self._check_started = time.monotonic()
+
     def close(self) -> None:
         self._pool.shutdown(wait=True)
         if self._http_client is not None:
@@ -311,7 +491,8 @@ class IndexClient:
                     http2=False,
                     timeout=httpx.Timeout(self._timeout, connect=min(self._timeout, 5.0)),
                     limits=httpx.Limits(max_connections=16, max_keepalive_connections=16),
-                    follow_redirects=True,
+                    # Followed by `_fetch`, which refuses a credentialed index leaving its host.
+                    follow_redirects=False,
                     headers={"User-Agent": "fletlint"},
                     # One retry for failed connects only: a hiccup should not declare an index down.
                     transport=httpx.HTTPTransport(retries=1),
@@ -378,22 +559,111 @@ class IndexClient:
 
     # ---------------------------------------------------------------- HTTP
 
-    def _request(self, url: str, headers: dict[str, str]) -> httpx.Response:
+    def _fetch(
+        self, url: str, headers: dict[str, str], *, limit: int, what: str | None = None
+    ) -> _Fetched:
+        """GET `url` whole, within every bound: at most `limit` body bytes (decompressed),
+        the request and check deadlines, `limits.redirects` redirects, and no redirect of a
+        credentialed request to another host. Raises _SourceError (credential-free)."""
+        what = what or redact_url(url)
+        started = time.monotonic()
+        original_host = netloc_of(url)
         bare, creds = split_credentials(url)
+        explicit = creds is not None
         if creds is None:
-            creds = self._auth.get(netloc_of(bare))
+            creds = self._auth.get(original_host)
+        headers = {"Accept-Encoding": "gzip, deflate", **headers}
+        tried_netrc = False
+        redirects = 0
+        current = bare
+        while True:
+            fetched = self._fetch_once(current, headers, creds, limit, what, started)
+            if fetched.status == 401 and creds is None and not tried_netrc:
+                # pip asks netrc (and keyring, when installed) after a 401, not before.
+                tried_netrc = True
+                creds = _stored_credentials(current)
+                if creds is not None:
+                    with self._lock:
+                        self._auth.setdefault(netloc_of(current), creds)
+                    continue
+            if fetched.status not in _REDIRECTS or "location" not in fetched.headers:
+                return fetched
+            redirects += 1
+            if redirects > self._limits.redirects:
+                raise _SourceError(f"{what}: more than {self._limits.redirects} redirects")
+            target = urljoin(current, fetched.headers["location"])
+            try:
+                check_url(target)
+            except InvalidURLError as exc:
+                raise _SourceError(f"{what} redirects to an unusable URL: {exc.message}") from None
+            if urlsplit(target).scheme not in ("http", "https"):
+                raise _SourceError(f"{what} redirects to {redact_url(target)}, not an http URL")
+            target, target_creds = split_credentials(target)
+            host = netloc_of(target)
+            if host != original_host and (explicit or original_host in self._auth):
+                raise _SourceError(
+                    f"{what} redirects to another host ({host}); refused, because the index "
+                    "has credentials that must not be sent elsewhere"
+                )
+            if host != netloc_of(current):
+                creds = target_creds or self._auth.get(host)
+            current = target
+
+    def _fetch_once(
+        self,
+        url: str,
+        headers: dict[str, str],
+        creds: tuple[str, str] | None,
+        limit: int,
+        what: str,
+        started: float,
+    ) -> _Fetched:
+        now = time.monotonic()
+        check_left = self._check_started + self._check_deadline - now
+        if check_left <= 0:
+            raise _SourceError(
+                f"{what} not read: the check's {self._check_deadline:g} s deadline passed"
+            )
+        ends = min(started + self._request_deadline, now + check_left)
         auth = httpx.BasicAuth(*creds) if creds else None
         self._count("requests")
         try:
-            return self._http.get(bare, headers=headers, auth=auth)
+            wait_at_most = max(0.05, min(self._timeout, ends - now))
+            timeout = httpx.Timeout(wait_at_most, connect=min(wait_at_most, 5.0))
+            with self._http.stream("GET", url, headers=headers, auth=auth, timeout=timeout) as r:
+                if r.status_code != 200 and r.status_code != 206:
+                    # Error, redirect and not-modified bodies are never used: not read at all.
+                    return _Fetched(r.status_code, r.reason_phrase, r.headers, b"", url)
+                encoding = r.headers.get("content-encoding", "")
+                declared = r.headers.get("content-length", "")
+                plain = encoding.strip().lower() in ("", "identity")
+                if plain and declared.strip().isdigit() and int(declared) > limit:
+                    raise _SourceError(
+                        f"{what} is larger than the {describe(limit)} limit "
+                        f"(Content-Length {int(declared)})"
+                    )
+                inflater = _Inflater(encoding, limit, what)
+                for chunk in r.iter_raw(_CHUNK):
+                    inflater.feed(chunk)
+                    if time.monotonic() > ends:
+                        raise _SourceError(self._deadline_message(what, started))
+                inflater.feed(b"")
+                return _Fetched(r.status_code, r.reason_phrase, r.headers, inflater.result(), url)
         except httpx.HTTPError as exc:
+            if time.monotonic() >= ends - 0.01 and isinstance(exc, httpx.TimeoutException):
+                raise _SourceError(self._deadline_message(what, started)) from None
             detail = redact_text(str(exc)) or type(exc).__name__
-            raise _SourceError(f"cannot reach {redact_url(url)}: {detail}") from None
+            raise _SourceError(f"cannot reach {what}: {detail}") from None
+
+    def _deadline_message(self, what: str, started: float) -> str:
+        if self._check_started + self._check_deadline <= time.monotonic():
+            return f"{what} not read: the check's {self._check_deadline:g} s deadline passed"
+        return f"{what} not read within the {self._request_deadline:g} s deadline per request"
 
     @staticmethod
-    def _status_error(url: str, response: httpx.Response) -> _SourceError:
-        reason = response.reason_phrase or ""
-        return _SourceError(f"HTTP {response.status_code} {reason} for {redact_url(url)}".strip())
+    def _status_error(url: str, response: _Fetched) -> _SourceError:
+        reason = response.reason or ""
+        return _SourceError(f"HTTP {response.status} {reason} for {redact_url(url)}".strip())
 
     def _get(self, url: str, accept: str) -> CacheEntry:
         """GET through the cache; returns status 200 or 404 entries, raises for the rest."""
@@ -413,7 +683,7 @@ class IndexClient:
             if entry.last_modified:
                 headers["If-Modified-Since"] = entry.last_modified
             self._count("conditional_requests")
-        response = self._request(url, headers)
+        response = self._fetch(url, headers, limit=self._limits.page_bytes)
         max_age, storable = parse_cache_control(response.headers.get("cache-control"))
         if "cache-control" not in response.headers and not (
             response.headers.get("etag") or response.headers.get("last-modified")
@@ -421,22 +691,22 @@ class IndexClient:
             # Nothing to revalidate with and no lifetime given (some mirrors and proxies answer
             # so): without a heuristic lifetime every run would download every page again.
             max_age = HEURISTIC_MAX_AGE
-        final_url = split_credentials(str(response.url))[0]
-        if response.status_code == 304 and entry is not None:
+        final_url = response.url
+        if response.status == 304 and entry is not None:
             self._count("not_modified")
             if self._cache is not None:
                 return self._cache.touch(url, accept, entry, max_age)
             return entry
-        if response.status_code in (404, 410):
+        if response.status in (404, 410):
             # Remembered so that offline mode knows "not on this index" from "never asked", and
             # trusted for a while: a 404 carries no validator, so revalidating it costs a full
             # request per project per index on every run (most projects are not on Flet's index).
             new = CacheEntry(
                 b"", status=404, stored_at=time.time(), url=final_url, max_age=NOT_FOUND_MAX_AGE
             )
-        elif response.status_code == 200:
+        elif response.status == 200:
             new = CacheEntry(
-                body=response.content,
+                body=response.body,
                 status=200,
                 etag=response.headers.get("etag"),
                 last_modified=response.headers.get("last-modified"),
@@ -452,10 +722,10 @@ class IndexClient:
         return new
 
     def _download(self, url: str) -> bytes:
-        response = self._request(url, {"Accept": "*/*"})
-        if response.status_code != 200:
+        response = self._fetch(url, {"Accept": "*/*"}, limit=self._limits.download_bytes)
+        if response.status != 200:
             raise self._status_error(url, response)
-        return response.content
+        return response.body
 
     # ---------------------------------------------------------------- listings
 
@@ -490,7 +760,7 @@ class IndexClient:
         except _NotCached:
             self._report(source, f"{source.name} is not in the cache (offline mode)", dead=False)
             return self._fallback(source, project)
-        except (ValueError, UnicodeDecodeError) as exc:  # an unparsable page
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # an unparsable page
             self._report(source, f"unreadable page from {source.name}: {exc}", dead=True)
             return self._fallback(source, project)
 
@@ -536,7 +806,17 @@ class IndexClient:
         # One Version object per release, shared by its files: a stored listing then holds a
         # few dozen versions instead of thousands, each hashed (costly) once per run.
         versions: dict[Version, Version] = {}
+        remote = not source.url.startswith("file:")
         for link in page.links():
+            if remote and not link.url.startswith(("http://", "https://")):
+                # A remote page must not make us read this machine's files (file:///etc/passwd,
+                # file:///dev/zero): only a local index or folder may point at local files.
+                message = (
+                    f"{source.name} links to {redact_url(link.url)}; a remote index may only "
+                    "link to http(s) files, the link is ignored"
+                )
+                self._report(source, message, dead=False)
+                continue
             dist = self._to_file(link, project, source.name, versions)
             if dist is not None:
                 files.append(dist)
@@ -568,7 +848,11 @@ class IndexClient:
             return _Page(None, list)
         stat = page.stat()
         fingerprint = f"{page}\n{stat.st_mtime_ns}\n{stat.st_size}".encode()
-        return _Page(fingerprint, lambda: parse_html_page(page.read_bytes(), page.as_uri()))
+        limit = self._limits.page_bytes
+        return _Page(
+            fingerprint,
+            lambda: parse_html_page(self._local_bytes(page, "index page", limit), page.as_uri()),
+        )
 
     def _file_index_path(self, source: IndexSource, project: str) -> Path | None:
         root = url_to_path(source.url)
@@ -589,6 +873,14 @@ class IndexClient:
                 return None
         return page
 
+    @staticmethod
+    def _local_bytes(path: Path, what: str, limit: int) -> bytes:
+        """A file of a local index: a regular file within `limit`, else _SourceError."""
+        try:
+            return read_project_bytes(path, what=what, limit=limit)
+        except InputError as exc:
+            raise _SourceError(exc.message) from None
+
     def _flat_links(self, source: IndexSource) -> list[Link]:
         """All links of a find-links source, read once per run."""
         return self._once(self._flat, source.url, lambda: self._read_flat(source))
@@ -603,7 +895,8 @@ class IndexClient:
                     if child.is_file()
                 ]
             if path.is_file():
-                return parse_html_page(path.read_bytes(), path.as_uri())
+                page = self._local_bytes(path, "find-links page", self._limits.page_bytes)
+                return parse_html_page(page, path.as_uri())
             raise _SourceError(f"find-links location {redact_url(source.url)} does not exist")
         entry = self._get(source.url, ACCEPT_FLAT)
         if entry.status == 404:
@@ -721,7 +1014,9 @@ class IndexClient:
             raw = self._wheel_metadata_by_range(file)
         if raw is None:
             self._count("metadata_download")
-            raw = metadata_from_archive(self._download(file.url), file.filename, file.name)
+            raw = metadata_from_archive(
+                self._download(file.url), file.filename, file.name, limits=self._limits
+            )
         if raw is not None and self._cache is not None:
             # Released files never change (PyPI forbids re-uploads), so no revalidation.
             entry = CacheEntry(raw, stored_at=time.time(), url=file.url, immutable=True)
@@ -732,7 +1027,7 @@ class IndexClient:
         if file.metadata_url:
             meta_path = url_to_path(file.metadata_url)
             if meta_path.is_file():
-                return meta_path.read_bytes()
+                return self._local_bytes(meta_path, "metadata file", self._limits.metadata_bytes)
         path = url_to_path(file.url)
         if not path.is_file():
             raise _SourceError(f"{redact_url(file.url)} does not exist")
@@ -740,12 +1035,13 @@ class IndexClient:
 
     def _pep658(self, file: DistFile) -> bytes | None:
         assert file.metadata_url is not None
-        response = self._request(file.metadata_url, {"Accept": "*/*"})
-        if response.status_code in (404, 410):
+        limit = self._limits.metadata_bytes
+        response = self._fetch(file.metadata_url, {"Accept": "*/*"}, limit=limit)
+        if response.status in (404, 410):
             return None  # the index advertised it but lacks it: read the wheel instead
-        if response.status_code != 200:
+        if response.status != 200:
             raise self._status_error(file.metadata_url, response)
-        body = response.content
+        body = response.body
         with self._lock:
             expected = self._metadata_hashes.get(file.metadata_url, ())
         for algo, digest in expected:
@@ -757,10 +1053,12 @@ class IndexClient:
         self._count("metadata_pep658")
         return body
 
-    def _range_get(self, url: str, spec: str) -> httpx.Response:
+    def _range_get(self, url: str, spec: str) -> _Fetched:
         self._count("range_requests")
-        # identity: a compressed 206 would not be addressable by byte offsets.
-        return self._request(url, {"Range": f"bytes={spec}", "Accept-Encoding": "identity"})
+        # identity: a compressed 206 would not be addressable by byte offsets. The limit is the
+        # download's: a server may answer with the whole file (200) instead of the range.
+        headers = {"Range": f"bytes={spec}", "Accept-Encoding": "identity"}
+        return self._fetch(url, headers, limit=self._limits.download_bytes)
 
     def _load_names(self, file: DistFile) -> tuple[str, ...]:
         if not file.is_wheel:
@@ -794,7 +1092,7 @@ class IndexClient:
         try:
             if file.url.startswith("file:"):
                 path = url_to_path(file.url)
-                return path.read_bytes() if path.stat().st_size <= _MAX_ARCHIVE else None
+                return read_project_bytes(path, what="archive", limit=self._limits.download_bytes)
             cached = self._cache.get(file.url, _ARCHIVE_NS) if self._cache is not None else None
             if cached is not None:
                 return cached.body
@@ -802,9 +1100,7 @@ class IndexClient:
                 return None
             self._progress(f"download of {file.filename}")
             data = self._download(file.url)
-        except (_SourceError, OSError):
-            return None
-        if len(data) > _MAX_ARCHIVE:
+        except (_SourceError, OSError, InputError):
             return None
         if self._cache is not None:
             entry = CacheEntry(data, stored_at=time.time(), url=file.url, immutable=True)
@@ -815,8 +1111,8 @@ class IndexClient:
         """A remote zip's central directory by range requests. None when the server or the
         layout does not allow it (zip64, no ranges): the caller then downloads the file."""
         response = self._range_get(url, f"-{_TAIL}")
-        if response.status_code == 200:  # server ignores ranges: we already have the whole file
-            body = response.content
+        if response.status == 200:  # server ignores ranges: we already have the whole file
+            body = response.body
             try:
                 with zipfile.ZipFile(io.BytesIO(body)) as zf:
                     infos = zf.infolist()
@@ -832,8 +1128,8 @@ class IndexClient:
                 len(body),
                 whole=True,
             )
-        if response.status_code != 206:
-            if response.status_code in (416, 501):
+        if response.status != 206:
+            if response.status in (416, 501):
                 return None
             raise self._status_error(url, response)
         content_range = response.headers.get("content-range", "")
@@ -841,15 +1137,15 @@ class IndexClient:
             total = int(content_range.rsplit("/", 1)[1])
         except (IndexError, ValueError):
             return None
-        tail = response.content
+        tail = response.body
         tail_start = total - len(tail)
 
         def read(start: int, end: int) -> bytes | None:
             if start >= tail_start:
                 return tail[start - tail_start : end - tail_start]
             part = self._range_get(url, f"{start}-{end - 1}")
-            if part.status_code == 206 and len(part.content) == end - start:
-                return part.content
+            if part.status == 206 and len(part.body) == end - start:
+                return part.body
             return None
 
         eocd = tail.rfind(b"PK\x05\x06")
@@ -891,7 +1187,8 @@ class IndexClient:
         if member is None:
             return None
         method, crc, csize, usize, offset = entries[member]
-        if usize > _MAX_ARCHIVE_MEMBER or method not in (0, 8):
+        limit = self._limits.member_bytes
+        if usize > limit or method not in (0, 8):
             return None
         # The local header's extra field may differ from the central one: read header first
         # with some slack, then the data if the slack was not enough.
@@ -908,7 +1205,8 @@ class IndexClient:
                 return None
             data = more
         try:
-            raw = data if method == 0 else zlib.decompress(data, -15)
+            # Bounded by what is produced: the sizes in the directory are the archive's claim.
+            raw = data if method == 0 else zlib.decompressobj(-15).decompress(data, usize + 1)
         except zlib.error:
             return None
         if len(raw) != usize or zlib.crc32(raw) != crc:

@@ -115,31 +115,97 @@ def parse_html_page(body: bytes, page_url: str) -> list[Link]:
     return links
 
 
+class PageShapeError(ValueError):
+    """A JSON page that is not the shape PEP 691 defines; says where (`files[3].hashes`)."""
+
+
+def _json_kind(value: object) -> str:
+    if value is None:
+        return "null"
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}.get(
+        type(value), "a number"
+    )
+
+
+def _expect(value: object, kinds: tuple[type, ...], where: str, wanted: str) -> None:
+    # bool is an int in Python but not a number in JSON's sense here, and vice versa.
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+        raise PageShapeError(f"{where} is {_json_kind(value)}, not {wanted}")
+
+
+def _digests(value: object, where: str) -> tuple[tuple[str, str], ...]:
+    _expect(value, (dict,), where, "an object of digests")
+    assert isinstance(value, dict)
+    for algo, digest in value.items():
+        _expect(digest, (str,), f"{where}.{algo}", "a string")
+    return tuple(sorted((str(k), str(v).lower()) for k, v in value.items()))
+
+
+def _json_link(entry: object, where: str, page_url: str) -> Link | None:
+    """One `files` entry, checked field by field (PEP 691 with PEP 714 and PEP 700 keys)."""
+    _expect(entry, (dict,), where, "an object")
+    assert isinstance(entry, dict)
+    raw_url = entry.get("url")
+    _expect(raw_url, (str,), f"{where}.url", "a string")
+    assert isinstance(raw_url, str)
+    filename = entry.get("filename", None)
+    if filename is not None:
+        _expect(filename, (str,), f"{where}.filename", "a string")
+    requires_python = entry.get("requires-python")
+    if requires_python is not None:
+        _expect(requires_python, (str,), f"{where}.requires-python", "a string")
+    yanked = entry.get("yanked", False)
+    if yanked is not None:
+        _expect(yanked, (bool, str), f"{where}.yanked", "a boolean or a string")
+    hashes = _digests(entry.get("hashes", {}), f"{where}.hashes")
+    key = "core-metadata" if "core-metadata" in entry else "dist-info-metadata"
+    meta = entry.get(key, False)
+    meta_hashes: tuple[tuple[str, str], ...] = ()
+    if isinstance(meta, dict):
+        meta_hashes = _digests(meta, f"{where}.{key}")
+    elif meta is not None:
+        _expect(meta, (bool,), f"{where}.{key}", "a boolean or an object")
+    if not raw_url:
+        return None
+    if _has_surrogate(raw_url) or (filename is not None and _has_surrogate(filename)):
+        # Valid JSON (`"\\udc80"`), but no file name or URL: it could not even be printed.
+        raise PageShapeError(f"{where} has a lone surrogate in its url or filename")
+    url, fragment = urldefrag(urljoin(page_url, raw_url))
+    return Link(
+        url=url,
+        filename=filename or _filename_of(url),
+        requires_python=requires_python,
+        yanked=bool(yanked),
+        hashes=hashes or _hashes_from_fragment(fragment),
+        has_metadata=bool(meta),
+        metadata_hashes=meta_hashes,
+    )
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
 def parse_json_page(body: bytes, page_url: str) -> list[Link]:
-    data = json.loads(body)
+    """A PEP 691 project page. Raises ValueError (PageShapeError for a wrong shape) when the
+    body is not one: a page that is a list, `files` that is null, `hashes` that is a list."""
+    try:
+        data: Any = json.loads(body)
+    except RecursionError:
+        # Nesting deeper than the parser's stack (`[[[[...` 100,000 deep).
+        raise PageShapeError("the page is nested too deeply to be a PEP 691 page") from None
+    _expect(data, (dict,), "the page", "an object")
+    files = data.get("files")
+    _expect(files, (list,), "files", "a list")
     links = []
     relevant = RelevantFiles()
-    for entry in data.get("files", []):
-        if not isinstance(entry, dict) or not entry.get("url"):
-            continue
-        if not relevant(str(entry.get("filename") or _filename_of(str(entry["url"])))):
-            continue
-        url, fragment = urldefrag(urljoin(page_url, str(entry["url"])))
-        raw_hashes = entry.get("hashes") or {}
-        hashes = tuple(sorted((str(k), str(v).lower()) for k, v in raw_hashes.items()))
-        meta: Any = entry.get("core-metadata", entry.get("dist-info-metadata", False))
-        meta_hashes: tuple[tuple[str, str], ...] = ()
-        if isinstance(meta, dict):
-            meta_hashes = tuple(sorted((str(k), str(v).lower()) for k, v in meta.items()))
-        links.append(
-            Link(
-                url=url,
-                filename=str(entry.get("filename") or _filename_of(url)),
-                requires_python=entry.get("requires-python"),
-                yanked=bool(entry.get("yanked", False)),
-                hashes=hashes or _hashes_from_fragment(fragment),
-                has_metadata=bool(meta),
-                metadata_hashes=meta_hashes,
-            )
-        )
+    for number, entry in enumerate(files):
+        where = f"files[{number}]"
+        if isinstance(entry, dict) and isinstance(entry.get("url"), str):
+            name = entry.get("filename")
+            if not relevant(name if isinstance(name, str) and name else _filename_of(entry["url"])):
+                continue
+        link = _json_link(entry, where, page_url)
+        if link is not None:
+            links.append(link)
     return links

@@ -12,23 +12,35 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 from urllib.request import url2pathname
 
+from fletlint.linter.findings import InputError
 from fletlint.linter.index.model import IndexSource
 
 # `scheme://userinfo@` anywhere in a text (exception messages may embed URLs we did not build).
-_USERINFO_RE = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/@\s?#]+)@")
+# Everything from `://` to the last `@` of the word is taken as userinfo: a password written with
+# a raw `/`, `?` or `#` (which ends the authority for a URL parser) must not leak either. A path
+# holding an `@` is over-redacted, which costs nothing.
+_USERINFO_RE = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^\s'\"<>`]*)@")
+
+
+class InvalidURLError(InputError, ValueError):
+    """A URL that no HTTP client could use; the message is credential-free (exit 2 in the CLI)."""
 
 
 def redact_url(url: str) -> str:
-    """`https://user:pw@host/x` → `https://***@host/x`; URLs without credentials are unchanged."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"***@{host}"))
+    """`https://user:pw@host/x` → `https://***@host/x`; URLs without credentials are unchanged.
+
+    Never raises: a URL that does not even split (`http://[::1/simple`) is redacted as text.
+    """
+    return redact_text(url)
 
 
 def redact_text(text: str) -> str:
-    """Redact every credential-carrying URL inside free text (e.g. an httpx error message)."""
+    """Redact every credential-carrying URL inside free text (e.g. an httpx error message).
+
+    The one redaction function: every message, output format, diff and log line goes through it.
+    """
+    if "@" not in text:
+        return text
     return _USERINFO_RE.sub(lambda m: f"{m.group('scheme')}***@", text)
 
 
@@ -83,12 +95,47 @@ def normalize_index_url(url: str) -> str:
     return urlunsplit(parts._replace(path=path))
 
 
+def check_url(url: str) -> str:
+    """`url` if an HTTP client can use it, else InvalidURLError saying why (credential-free)."""
+    if "\x00" in url or any("\ud800" <= ch <= "\udfff" for ch in url):
+        raise InvalidURLError(f"invalid URL {_shown(url)}: it holds a NUL byte or a lone surrogate")
+    if any(ch in url for ch in "\r\n\t"):
+        raise InvalidURLError(f"invalid URL {_shown(url)}: it holds a line break or a tab")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        # urllib's own words may quote part of a password (`Port could not be cast ... 'pa'`).
+        reason = "its port is not a number from 0 to 65535" if "ort" in str(exc) else str(exc)
+        if "@" in url and "/" in url.partition("://")[2].rpartition("@")[0]:
+            reason += " (a `/` in a user name or password must be written %2F)"
+        raise InvalidURLError(f"invalid URL {_shown(url)}: {reason}") from None
+    if parts.scheme in ("http", "https") and not parts.hostname:
+        raise InvalidURLError(f"invalid URL {_shown(url)}: no host name")
+    if parts.scheme not in ("http", "https", "file"):
+        raise InvalidURLError(
+            f"invalid URL {_shown(url)}: only http, https and file URLs can be read"
+        )
+    return url
+
+
+def _shown(url: str) -> str:
+    return repr(redact_text(url)).encode("ascii", "backslashreplace").decode("ascii")
+
+
 def make_source(url: str, kind: str = "simple") -> IndexSource:
     """Build an IndexSource whose display name is credential-free.
 
     Simple-index roots get a trailing slash; find-links stay as given (a page URL must not gain a
-    slash), but local paths become file:// URLs so every source is a URL.
+    slash), but local paths become file:// URLs so every source is a URL. A URL no client could
+    use (`http://[::1/simple`, a password with a raw `/`, a NUL byte) is InvalidURLError.
     """
+    if is_url(url):
+        check_url(url)
+    elif "\x00" in url or any("\ud800" <= ch <= "\udfff" for ch in url):
+        raise InvalidURLError(
+            f"invalid path {_shown(url)}: it holds a NUL byte or a lone surrogate"
+        )
     if kind == "simple":
         url = normalize_index_url(url)
     elif not is_url(url):
