@@ -1,11 +1,11 @@
-"""`fletlint build` end to end against the local indexes: lock, fetch, install, bundle, refusals."""
+"""`fletlint build` end to end against the local indexes: lock, fetch, install, serious_python's
+package step (layout, app, clean-up), refusals, and an output that never goes missing."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import subprocess
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,14 @@ TARGETS = (
     "ios_13_0_arm64_iphonesimulator",
     "ios_13_0_x86_64_iphonesimulator",
 )
+ARCH_KEYS = (
+    "arm64-v8a",
+    "armeabi-v7a",
+    "x86_64",
+    "iphoneos.arm64",
+    "iphonesimulator.arm64",
+    "iphonesimulator.x86_64",
+)
 JUNK = (
     "*.c",
     "*.h",
@@ -34,9 +42,17 @@ JUNK = (
     "*.pdb",
     "*.exe",
     "*.dll",
+    "*.typed",
     "__pycache__",
     "bin",
 )
+
+
+@pytest.fixture(autouse=True)
+def no_interpreter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether this machine has a Python 3.12 must not change what a test sees: builds here keep
+    .py files, except where a test hands an interpreter in."""
+    monkeypatch.setattr("fletlint.packager.build.find_interpreter", lambda *a: None)
 
 
 def git(folder: Path, *args: str) -> str:
@@ -90,6 +106,10 @@ def build(
     return Run(code, captured.out, captured.err)
 
 
+def files_under(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -105,9 +125,9 @@ def test_builds_every_target(
     run = build(capsys, folder, out, pypi_index, flet_index)
     assert run.code == 0, run.err + run.out
     assert sorted(p.name for p in out.iterdir()) == [
-        "app.zip",
         "manifest.json",
         "pylock.toml",
+        "python-app",
         "site-packages",
     ]
     assert not list(tmp_path.glob(".out.*")), "the staging folder was renamed, not left behind"
@@ -115,9 +135,16 @@ def test_builds_every_target(
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["python"] == "3.12"
     assert manifest["project"] == {"commit": git(folder, "rev-parse", "HEAD"), "dirty": False}
-    assert manifest["app"]["sha256"] == sha256(out / "app.zip")
+    assert manifest["app"] == {"android": "python-app", "ios": "python-app"}
+    assert manifest["compiled"] is False
+    assert "keeps .py files where flet build would compile them" in run.err
     assert manifest["lock"]["sha256"] == sha256(out / "pylock.toml")
     assert [t["name"] for t in manifest["targets"]] == list(TARGETS)
+    assert [t["abi"] for t in manifest["targets"]] == list(ARCH_KEYS)
+    assert sorted(p.name for p in (out / "site-packages").iterdir()) == sorted(ARCH_KEYS)
+    assert all(t["size"] > 0 for t in manifest["targets"])
+    assert {e["name"] for e in manifest["largest"]} >= {"anyio", "flet", "msgpack"}
+    assert "largest packages:" in run.err and "site-packages/arm64-v8a" in run.err
 
     for target in manifest["targets"]:
         site = out / "site-packages" / target["abi"]
@@ -131,6 +158,8 @@ def test_builds_every_target(
         record = site / "msgpack-1.1.2.dist-info" / "RECORD"
         assert record.is_file()
         assert (site / "msgpack-1.1.2.dist-info" / "INSTALLER").read_text() == "fletlint\n"
+        assert (site / "anyio-4.9.0.dist-info" / "REQUESTED").is_file()  # declared, as pip marks
+        assert not (site / "msgpack-1.1.2.dist-info" / "REQUESTED").exists()
         assert "msgpack/__init__.py" in record.read_text()
         for pattern in JUNK:
             assert not list(site.rglob(pattern)), f"{pattern} left in {site}"
@@ -154,14 +183,11 @@ def test_builds_every_target(
     msgpack_entry = next(p for p in lock["packages"] if p["name"] == "msgpack")
     assert len(msgpack_entry["wheels"]) == 6  # one per target, one entry for the release
 
-    app_zip = zipfile.ZipFile(out / "app.zip")
-    assert app_zip.namelist() == ["assets/icon.txt", "main.py", "requirements.txt"]
-    assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in app_zip.infolist())
+    assert files_under(out / "python-app") == ["assets/icon.txt", "main.py", "requirements.txt"]
 
-    # A second build of the same tree: the same app.zip and lock, byte for byte.
+    # A second build of the same tree: the same lock and manifest, byte for byte.
     again = build(capsys, folder, tmp_path / "again", pypi_index, flet_index)
     assert again.code == 0, again.err
-    assert (tmp_path / "again" / "app.zip").read_bytes() == (out / "app.zip").read_bytes()
     assert (tmp_path / "again" / "pylock.toml").read_bytes() == (out / "pylock.toml").read_bytes()
     assert (tmp_path / "again" / "manifest.json").read_bytes() == (
         out / "manifest.json"
@@ -202,9 +228,7 @@ def test_a_dirty_tree_is_refused(
     assert allowed.code == 0, allowed.err
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert manifest["project"]["dirty"] is True
-    assert (
-        zipfile.ZipFile(tmp_path / "out" / "app.zip").read("main.py") == b"import anyio  # edited\n"
-    )
+    assert (tmp_path / "out" / "python-app" / "main.py").read_text() == "import anyio  # edited\n"
 
 
 def test_outside_git_is_refused_unless_allowed(
@@ -214,7 +238,7 @@ def test_outside_git_is_refused_unless_allowed(
     flet_index: LocalIndex,
 ) -> None:
     (tmp_path / "plain").mkdir()
-    folder = project(tmp_path / "plain", "anyio\n")
+    folder = project(tmp_path / "plain", "anyio\n", main__py="import anyio\n")
     run = build(capsys, folder, tmp_path / "out", pypi_index, flet_index)
     assert run.code == 2
     assert "not in a git repository" in run.err
@@ -276,9 +300,9 @@ def test_only_a_target_subset_and_an_earlier_build_is_replaced(
     run = build(capsys, folder, out, pypi_index, flet_index, "--target", "ios")
     assert run.code == 0, run.err
     assert sorted(p.name for p in (out / "site-packages").iterdir()) == [
-        "arm64_iphoneos",
-        "arm64_iphonesimulator",
-        "x86_64_iphonesimulator",
+        "iphoneos.arm64",
+        "iphonesimulator.arm64",
+        "iphonesimulator.x86_64",
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["app", "out"]
 

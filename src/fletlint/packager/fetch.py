@@ -8,8 +8,11 @@ client: its credentials, its offline mode and its own archive cache.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
+
+from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
 from fletlint.linter.index.model import DistFile
 from fletlint.linter.storage import write_atomic
@@ -19,8 +22,36 @@ from fletlint.packager.lock import Lock, LockedWheel
 Download = Callable[[DistFile], bytes | None]
 
 
+_SHA256 = re.compile(r"[0-9a-f]{64}\Z")
+
+
+def checked_filename(filename: str, url: str) -> str:
+    """An index-supplied wheel filename, refused unless it is one plain wheel filename: a PEP 691
+    `filename` or an HTML link text may hold `../`, `/`, `\\` or a decoded `%2F`, and the
+    name is joined to a folder."""
+    plain = (
+        filename
+        and filename not in (".", "..")
+        and not any(c in filename for c in "/\\\0:")
+        and not filename.startswith(".")
+    )
+    if plain:
+        try:
+            parse_wheel_filename(filename)
+        except InvalidWheelFilename:
+            plain = False
+    if not plain:
+        raise BuildError(
+            f"the index gave {filename!r} as the name of {url}: not a wheel filename; "
+            "refused before writing anything"
+        )
+    return filename
+
+
 def cached_path(cache_dir: Path, wheel: LockedWheel) -> Path:
-    return cache_dir / "wheels-v1" / wheel.sha256 / wheel.filename
+    if not _SHA256.match(wheel.sha256):
+        raise BuildError(f"{wheel.url}: {wheel.sha256!r} is not a sha256 hex digest")
+    return cache_dir / "wheels-v1" / wheel.sha256 / checked_filename(wheel.filename, wheel.url)
 
 
 def _digest(path: Path) -> str:
