@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from packaging.tags import parse_tag
 from packaging.version import Version
 
