@@ -26,6 +26,8 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     for key in list(os.environ):
         if key.startswith("PIP_"):
             monkeypatch.delenv(key)
+    # An activated virtual environment's flet-cli would decide which Flet rules a check uses.
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
     # os.devnull as the config file makes pip (and our pip-config reader) skip every
     # global, user and site config file.
     monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
