@@ -1,8 +1,9 @@
-"""One fixture project per rule (tests/fixtures/rules/<code>/), checked against its expected findings.
+"""Fixture projects per rule (tests/fixtures/rules/<code>[-<case>]/), against snapshots of whole findings.
 
-Each folder is a small Flet app that triggers the rule it is named for; `expected.json` lists every
-finding the check reports for it (code, package, file, line), so a change in any rule's reach shows
-up here. A `flet-index-down` file in a folder makes Flet's test index unreachable for that case.
+Each folder is a small Flet app that triggers the rule it is named for (`FL001`, or `FL001-flet-all`
+for one of several cases); `expected.json` holds every finding the check reports for it, whole:
+code, package, where, message, chain, typed subject and fixes, so a change in any rule's reach or
+wording shows up here. A `flet-index-down` file in a folder makes Flet's test index unreachable.
 Regenerate after a deliberate change with FLETLINT_REGENERATE=1, then read the diff.
 """
 
@@ -23,12 +24,31 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
 
 
-def _summary(findings: list[dict[str, Any]]) -> list[list[Any]]:
+def _summary(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The findings as a person reads them, without absolute paths."""
     rows = []
     for f in findings:
         location = f["location"]
-        path = Path(location["path"]).name if location else None
-        rows.append([f["code"], f["package"], path, location["line"] if location else None])
+        where = f"{Path(location['path']).name}:{location['line']}" if location else None
+        rows.append(
+            {
+                "code": f["code"],
+                "package": f["package"],
+                "where": where,
+                "message": f["message"],
+                "chain": [
+                    link["requirement"]
+                    + (
+                        f" ({link['version']})"
+                        if link.get("version") and "==" not in link["requirement"]
+                        else ""
+                    )
+                    for link in f["chain"]
+                ],
+                "subject": f.get("subject"),
+                "fixes": [f"{x['applicability']}: {x['title']}" for x in f["fixes"]],
+            }
+        )
     return sorted(rows, key=json.dumps)
 
 
@@ -50,5 +70,6 @@ def test_rule_fixture(
     expected_file = source / "expected.json"
     if os.environ.get("FLETLINT_REGENERATE"):
         expected_file.write_text(json.dumps(got, indent=1) + "\n")
-    assert case in {row[0] for row in got}, f"{case} does not fire on its own fixture: {got}"
+    code = case.split("-")[0]
+    assert code in {row["code"] for row in got}, f"{case} does not fire on its own fixture: {got}"
     assert got == json.loads(expected_file.read_text())

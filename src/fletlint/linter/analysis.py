@@ -1,5 +1,10 @@
 """The facts every rule reads: per-target resolutions and what each package offers phones.
 
+A package of the desktop graph whose release has no phone distribution is a *blocker*; whether it
+is the build's real culprit (FL001/FL003) or only makes the phone take older releases (FL002) is
+decided per blocker with the other blockers held out (`Analysis.verdicts`), as pip would see it
+if the others could install.
+
 Rules never touch the network themselves; they read listings the resolutions already fetched
 (the client memoizes them), so a rule costs nothing but CPU. The exceptions look inside files
 through `archives` (the client, which caches every answer): FL101 reads wheels' member names
@@ -8,16 +13,24 @@ for the imports no name explains, FL003 reads the sdists it reports.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
 
 from packaging.specifiers import SpecifierSet
-from packaging.utils import NormalizedName
+from packaging.tags import Tag
+from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
 
-from fletlint.linter.findings import AvailableVersion, ChainLink, Location
+from fletlint.linter.findings import (
+    AvailableVersion,
+    ChainLink,
+    Location,
+    PackageSubject,
+    VersionChange,
+)
 from fletlint.linter.index.model import CoreMetadata, DistFile, IndexProblem, ProjectListing
 from fletlint.linter.resolve import (
     Edge,
@@ -27,6 +40,7 @@ from fletlint.linter.resolve import (
     Wanted,
     file_fits,
     resolve,
+    roots_for,
 )
 from fletlint.linter.sources.imports import ImportScan
 from fletlint.linter.sources.model import DeclaredRequirement, ProjectSpec
@@ -61,6 +75,46 @@ class Blocker:
     chain: tuple[ChainLink, ...]
     sdist_only: bool
 
+    @property
+    def constraint(self) -> tuple[str, str | None]:
+        """The requirement that holds the package, as people say it, and whose it is (None:
+        the project's own): `pydantic==2.12.5 pins pydantic-core==2.41.5`."""
+        return constraint_of(self.chain)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One blocker on one target: the build's culprit, or only a cause of older releases.
+
+    `phone`: the phone resolution that shows what the phone gets instead (the target's own when
+    it installs, else the one with the other blockers held out); None when it is a culprit.
+    """
+
+    blocker: Blocker
+    result: TargetResult
+    phone: Resolution | None
+
+    @property
+    def blocks_build(self) -> bool:
+        return self.phone is None
+
+    def phone_gets(self) -> tuple[VersionChange, ...]:
+        """Along the chain, each package whose phone release differs from the desktop's."""
+        if self.phone is None:
+            return ()
+        desktop = self.result.unconstrained.packages
+        changes = []
+        for link in self.blocker.chain:
+            name = canonicalize_name(link.name)
+            on_desktop, on_phone = desktop.get(name), self.phone.packages.get(name)
+            if on_desktop is None:
+                continue
+            if on_phone is None:
+                changes.append(VersionChange(name, str(on_desktop.version), None))
+            elif on_phone.version != on_desktop.version:
+                changes.append(VersionChange(name, str(on_desktop.version), str(on_phone.version)))
+        return tuple(changes)
+
 
 @dataclass
 class Analysis:
@@ -91,6 +145,7 @@ class Analysis:
     # Results several rules share within one check (e.g. which package provides a module).
     memo: dict[str, Any] = field(default_factory=dict)
     _blockers: dict[str, list[Blocker]] = field(default_factory=dict)
+    _verdicts: dict[str, list[Verdict]] = field(default_factory=dict)
 
     def release_files(self, name: str, version: Version) -> tuple[DistFile, ...]:
         """The files of one release on every index."""
@@ -101,6 +156,59 @@ class Analysis:
         if key not in self._blockers:
             self._blockers[key] = self._find_blockers(result)
         return self._blockers[key]
+
+    def verdicts(self, result: TargetResult) -> list[Verdict]:
+        """Each blocker of the target, judged with the other blockers held out (memoized)."""
+        key = result.target.name
+        if key not in self._verdicts:
+            self._verdicts[key] = self._judge(result)
+        return self._verdicts[key]
+
+    def _judge(self, result: TargetResult) -> list[Verdict]:
+        blockers = self.blockers(result)
+        if not result.unconstrained.ok:
+            return []
+        if result.resolution.ok:
+            return [Verdict(b, result, result.resolution) for b in blockers]
+        found = []
+        for blocker in blockers:
+            others = {b.name for b in blockers if b is not blocker}
+            trial = self.resolve_held_out(result, others) if others else None
+            found.append(Verdict(blocker, result, trial if trial and trial.ok else None))
+        return found
+
+    def resolve_held_out(
+        self,
+        result: TargetResult,
+        held_out: Iterable[str],
+        requirements: Sequence[DeclaredRequirement] | None = None,
+        env: Environment | None = None,
+    ) -> Resolution | None:
+        """The phone resolution as if the `held_out` packages installed there (their releases
+        and dependencies as published, a pure wheel in place of each file). What else fails,
+        or what the phone gets, once those are dealt with. None without a package source."""
+        if self.source is None:
+            return None
+        env = env or result.env
+        declared = self.project.requirements if requirements is None else requirements
+        roots = roots_for(declared, env, result.target.platform)
+        names = frozenset(canonicalize_name(n) for n in held_out)
+        if not names:
+            return self.resolve(env, roots)
+        return resolve(HeldOut(self.source, names), env, roots, self.constraints)
+
+    def subject(self, verdict: Verdict, names: Sequence[str]) -> PackageSubject:
+        """The finding's typed subject for a verdict that holds on these targets."""
+        constraint, parent = verdict.blocker.constraint
+        return PackageSubject(
+            name=verdict.blocker.name,
+            version=str(verdict.blocker.version),
+            constraint=constraint,
+            constraint_parent=parent,
+            phone_gets=verdict.phone_gets(),
+            blocks_build=verdict.blocks_build,
+            where=describe_targets(names, self.targets),
+        )
 
     def _find_blockers(self, result: TargetResult) -> list[Blocker]:
         found = []
@@ -145,6 +253,56 @@ class Analysis:
         return tuple(t.name for t in self.targets)
 
 
+# The tag a held-out package's stand-in files carry: every phone accepts a pure wheel.
+_ANYWHERE = frozenset({Tag("py3", "none", "any")})
+
+
+class HeldOut:
+    """A package source in which some projects install anywhere: each of their files stands in
+    as a pure wheel, with the real file's metadata. Everything else passes through."""
+
+    def __init__(self, source: PackageSource, names: frozenset[str]) -> None:
+        self._source = source
+        self._names = names
+        self._real: dict[DistFile, DistFile] = {}
+        self._listings: dict[str, ProjectListing] = {}
+
+    def listing(self, name: str) -> ProjectListing:
+        listing = self._source.listing(name)
+        if canonicalize_name(name) not in self._names:
+            return listing
+        if name not in self._listings:
+            files = []
+            for file in listing.files:
+                stand_in = dataclasses.replace(file, is_wheel=True, tags=_ANYWHERE)
+                self._real[stand_in] = file
+                files.append(stand_in)
+            self._listings[name] = ProjectListing(listing.name, tuple(files))
+        return self._listings[name]
+
+    def metadata(self, file: DistFile) -> CoreMetadata:
+        return self._source.metadata(self._real.get(file, file))
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        self._source.prefetch(names)
+
+    def warm_metadata(self, files: Iterable[DistFile]) -> None:
+        self._source.warm_metadata(self._real.get(f, f) for f in files)
+
+
+def constraint_of(chain: Sequence[ChainLink]) -> tuple[str, str | None]:
+    """`pydantic==2.12.5 pins pydantic-core==2.41.5`, `the project requires scipy`."""
+    if not chain:
+        return "", None
+    last = chain[-1]
+    verb = "pins" if "==" in last.requirement.split(";")[0] else "requires"
+    if len(chain) == 1:
+        return f"the project {verb} {last.requirement}", None
+    parent = chain[-2]
+    who = f"{parent.name}=={parent.version}" if parent.version else parent.name
+    return f"{who} {verb} {last.requirement}", parent.name
+
+
 def chain_links(graph: Resolution, edges: Sequence[Edge]) -> tuple[ChainLink, ...]:
     links = []
     for edge in edges:
@@ -158,10 +316,33 @@ def location_of(declared: DeclaredRequirement | None) -> Location | None:
     return declared.location if declared is not None else None
 
 
+_PLATFORM_NAMES = {"android": "android", "ios": "iOS"}
+
+
 def describe_targets(names: Sequence[str], targets: Sequence[Target]) -> str:
-    """`android (arm64_v8a, x86_64) or ios (arm64_iphoneos)`: how people talk about targets."""
-    by_platform: dict[str, list[str]] = {}
-    for target in targets:
-        if target.name in names:
-            by_platform.setdefault(target.platform, []).append(target.abi)
-    return " or ".join(f"{p} ({', '.join(abis)})" for p, abis in by_platform.items())
+    """How people talk about targets: `all phones`, `android`, `iOS simulators`,
+    `android armeabi_v7a`. The checked `targets` are the whole; the finding keeps the list."""
+    chosen = [t for t in targets if t.name in names]
+    if not chosen:
+        return ", ".join(names)
+    platforms = {t.platform for t in targets}
+    if len(chosen) == len(targets) and len(platforms) > 1:
+        return "all phones"
+    parts = []
+    for platform in sorted({t.platform for t in chosen}):
+        mine = [t for t in chosen if t.platform == platform]
+        every = [t for t in targets if t.platform == platform]
+        label = _PLATFORM_NAMES.get(platform, platform)
+        if len(mine) == len(every):
+            parts.append(label)
+        elif platform == "ios" and {t.abi for t in mine} == _slices(every, simulator=True):
+            parts.append("iOS simulators")
+        elif platform == "ios" and {t.abi for t in mine} == _slices(every, simulator=False):
+            parts.append("iOS devices")
+        else:
+            parts.append(f"{label} {', '.join(t.abi for t in mine)}")
+    return " and ".join(parts)
+
+
+def _slices(targets: Sequence[Target], *, simulator: bool) -> set[str]:
+    return {t.abi for t in targets if t.abi.endswith("simulator") == simulator}

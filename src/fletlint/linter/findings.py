@@ -78,6 +78,39 @@ class AvailableVersion:
 
 
 @dataclass(frozen=True)
+class VersionChange:
+    """One package whose phone release differs from the desktop's; `phone` None: not installed."""
+
+    name: str
+    desktop: str
+    phone: str | None
+
+    def __str__(self) -> str:
+        if self.phone is None:
+            return f"no {self.name} (desktop: {self.desktop})"
+        return f"{self.name} {self.phone} instead of {self.desktop}"
+
+
+@dataclass(frozen=True)
+class PackageSubject:
+    """What a package finding is about, as data (front ends and fixes read it, never the message).
+
+    `constraint` names the requirement that holds the package where it is, as people say it
+    (`pydantic==2.12.5 pins pydantic-core==2.41.5`); `phone_gets` what the phones install
+    instead, along the chain (empty when the build fails because of this package);
+    `blocks_build`: no release the requirements allow installs there (pip's culprit).
+    """
+
+    name: str
+    version: str
+    constraint: str = ""
+    constraint_parent: str | None = None  # the package whose requirement it is; None: declared
+    phone_gets: tuple[VersionChange, ...] = ()
+    blocks_build: bool = False
+    where: str = ""  # the targets, summarised ("all phones", "android", "iOS simulators")
+
+
+@dataclass(frozen=True)
 class Finding:
     code: str
     severity: Severity
@@ -90,6 +123,7 @@ class Finding:
     available: tuple[AvailableVersion, ...] = ()
     fixes: tuple[Fix, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    subject: PackageSubject | None = None
 
 
 class InputError(Exception):

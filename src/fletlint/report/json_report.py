@@ -8,7 +8,7 @@ from typing import Any
 
 from fletlint import __version__
 from fletlint.linter.engine import Report
-from fletlint.linter.findings import Finding, Location, Severity
+from fletlint.linter.findings import Finding, Location, PackageSubject, Severity
 from fletlint.linter.rules import RULES
 
 SCHEMA_VERSION = 1
@@ -43,7 +43,17 @@ def finding_data(finding: Finding) -> dict[str, Any]:
             for fix in finding.fixes
         ],
         "notes": list(finding.notes),
+        "subject": subject_data(finding.subject),
     }
+
+
+def subject_data(subject: PackageSubject | None) -> dict[str, Any] | None:
+    """The typed subject: the package, what constrains it, what the phones get instead."""
+    if subject is None:
+        return None
+    data = asdict(subject)
+    data["phone_gets"] = [asdict(change) for change in subject.phone_gets]
+    return data
 
 
 def render(report: Report) -> str:

@@ -16,6 +16,7 @@ from fletlint import __version__
 from fletlint.linter.engine import Report
 from fletlint.linter.findings import Finding, Severity
 from fletlint.linter.rules import RULES, Rule
+from fletlint.report.json_report import subject_data
 from fletlint.report.paths import chain_text, location_or_main, relative
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -64,6 +65,8 @@ def _fingerprint(finding: Finding) -> str:
 
 def _message(finding: Finding) -> str:
     parts = [finding.message]
+    if finding.subject is not None and finding.subject.constraint:
+        parts.append(f"Constrained by: {finding.subject.constraint}")
     if len(finding.chain) > 1:
         parts.append(f"Chain: {chain_text(finding)}")
     if finding.available:
@@ -100,6 +103,7 @@ def result_data(finding: Finding, report: Report, rule_index: dict[str, int]) ->
             "package": finding.package,
             "version": finding.version,
             "targets": list(finding.targets),
+            "subject": subject_data(finding.subject),
         },
     }
     if finding.code in rule_index:

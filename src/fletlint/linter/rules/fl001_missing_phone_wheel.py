@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fletlint.linter.analysis import Analysis, Blocker, TargetResult, location_of
-from fletlint.linter.findings import ChainLink, Finding, Severity
+from fletlint.linter.analysis import Analysis, TargetResult, Verdict, location_of
+from fletlint.linter.findings import ChainLink, Finding, PackageSubject, Severity
 from fletlint.linter.rules.base import Rule
-from fletlint.linter.rules.grouping import blocker_finding, group_blockers
+from fletlint.linter.rules.grouping import group_verdicts, verdict_finding
 from fletlint.linter.rules.importing import findings_at_imports
 
 DOCS = """\
@@ -36,29 +36,27 @@ environment marker such as `; sys_platform != "android" and sys_platform != "ios
 """
 
 
-def check(analysis: Analysis) -> Iterator[Finding]:
-    failing = [r for r in analysis.results if r.unconstrained.ok and not r.resolution.ok]
-    groups = group_blockers(analysis, failing, lambda b: not b.sdist_only)
-    for blocker, results in groups:
-        yield _finding(analysis, blocker, results)
-    yield from findings_at_imports(
-        analysis, "FL001", lambda b: not b.sdist_only, "has no wheel for"
+def problem(subject: PackageSubject) -> str:
+    return (
+        f"no phone wheel in any release allowed; the build fails on {subject.where} "
+        f"({subject.constraint})"
     )
-    for result in failing:
-        if not analysis.blockers(result):
+
+
+def _culprit(verdict: Verdict) -> bool:
+    return verdict.blocks_build and not verdict.blocker.sdist_only
+
+
+def check(analysis: Analysis) -> Iterator[Finding]:
+    for verdict, results in group_verdicts(analysis, _culprit):
+        yield verdict_finding(analysis, "FL001", Severity.ERROR, verdict, results, problem)
+    yield from findings_at_imports(analysis, "FL001", _culprit, problem)
+    for result in analysis.results:
+        if not result.unconstrained.ok or result.resolution.ok:
+            continue
+        if not any(v.blocks_build for v in analysis.verdicts(result)):
             # Every package has phone wheels somewhere, yet not in a combination the phone accepts.
             yield _conflict_finding(analysis, result)
-
-
-def _finding(analysis: Analysis, blocker: Blocker, results: list[TargetResult]) -> Finding:
-    return blocker_finding(
-        analysis,
-        "FL001",
-        Severity.ERROR,
-        blocker,
-        results,
-        f"{blocker.name} {blocker.version} has no wheel for {{targets}}",
-    )
 
 
 def _conflict_finding(analysis: Analysis, result: TargetResult) -> Finding:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from packaging.utils import canonicalize_name
-
-from fletlint.linter.analysis import Analysis, Blocker, TargetResult
-from fletlint.linter.findings import Finding, Severity
+from fletlint.linter.analysis import Analysis
+from fletlint.linter.findings import Finding, PackageSubject, Severity
 from fletlint.linter.rules.base import Rule
-from fletlint.linter.rules.grouping import blocker_finding, group_blockers
+from fletlint.linter.rules.grouping import (
+    group_verdicts,
+    on_where,
+    phone_gets_words,
+    verdict_finding,
+)
 
 DOCS = """\
 ## What it does
@@ -32,35 +35,18 @@ resolutions agree, or accept the older release explicitly with an upper bound.
 """
 
 
+def problem(subject: PackageSubject) -> str:
+    return (
+        f"no phone wheel; phones get {phone_gets_words(subject.phone_gets)}{on_where(subject)} "
+        f"({subject.constraint})"
+    )
+
+
 def check(analysis: Analysis) -> Iterator[Finding]:
-    passing = [r for r in analysis.results if r.unconstrained.ok and r.resolution.ok]
-    for blocker, results in group_blockers(analysis, passing, lambda b: True):
-        changes = _changes(blocker, results[0])
-        if not changes:
-            continue
-        yield blocker_finding(
-            analysis,
-            "FL002",
-            Severity.WARNING,
-            blocker,
-            results,
-            f"on {{targets}} {changes} because {blocker.name} {blocker.version} has no phone wheel",
-        )
-
-
-def _changes(blocker: Blocker, result: TargetResult) -> str:
-    """What the phone gets instead, along the chain: `pydantic 2.12.5 → 1.10.24, ...`."""
-    parts = []
-    for link in blocker.chain:
-        desktop = result.unconstrained.packages.get(canonicalize_name(link.name))
-        phone = result.resolution.packages.get(canonicalize_name(link.name))
-        if desktop is None:
-            continue
-        if phone is None:
-            parts.append(f"{link.name} {desktop.version} is left out")
-        elif phone.version != desktop.version:
-            parts.append(f"{link.name} resolves to {phone.version} instead of {desktop.version}")
-    return ", ".join(parts)
+    # Also on targets another blocker fails: what they get once that one is dealt with.
+    downgrades = group_verdicts(analysis, lambda v: not v.blocks_build and bool(v.phone_gets()))
+    for verdict, results in downgrades:
+        yield verdict_finding(analysis, "FL002", Severity.WARNING, verdict, results, problem)
 
 
 RULE = Rule(

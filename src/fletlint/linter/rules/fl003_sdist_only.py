@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fletlint.linter.analysis import Analysis, Blocker
-from fletlint.linter.findings import Finding, Severity
+from fletlint.linter.analysis import Analysis, Blocker, Verdict
+from fletlint.linter.findings import Finding, PackageSubject, Severity
 from fletlint.linter.rules.base import Rule
-from fletlint.linter.rules.grouping import blocker_finding, group_blockers
+from fletlint.linter.rules.grouping import group_verdicts, verdict_finding
 from fletlint.linter.rules.importing import findings_at_imports
 from fletlint.linter.sdist import SdistVerdict, inspect_sdist
 
@@ -37,26 +37,36 @@ source. If it compiles native code, it needs a phone wheel: find an alternative.
 
 
 def check(analysis: Analysis) -> Iterator[Finding]:
-    failing = [r for r in analysis.results if r.unconstrained.ok and not r.resolution.ok]
-    for blocker, results in group_blockers(analysis, failing, lambda b: b.sdist_only):
-        verdict = _verdict_words(analysis, blocker)
-        yield blocker_finding(
+    for verdict, results in group_verdicts(analysis, _culprit):
+        blocker = verdict.blocker
+        words = _verdict_words(analysis, blocker)
+
+        def described(subject: PackageSubject, words: str = words) -> str:
+            return problem(subject) + words
+
+        yield verdict_finding(
             analysis,
             "FL003",
             Severity.ERROR,
-            blocker,
+            verdict,
             results,
-            f"{blocker.name} {blocker.version} "
-            f"is published only as an sdist, which flet build refuses for {{targets}}{verdict}",
+            described,
             notes=_sdist_notes(analysis, blocker),
         )
     yield from findings_at_imports(
-        analysis,
-        "FL003",
-        lambda b: b.sdist_only,
-        "exists only as an sdist, refused by flet build for",
-        lambda b: _sdist_notes(analysis, b),
+        analysis, "FL003", _culprit, problem, lambda b: _sdist_notes(analysis, b)
     )
+
+
+def problem(subject: PackageSubject) -> str:
+    return (
+        f"only an sdist, which flet build refuses; the build fails on {subject.where} "
+        f"({subject.constraint})"
+    )
+
+
+def _culprit(verdict: Verdict) -> bool:
+    return verdict.blocks_build and verdict.blocker.sdist_only
 
 
 def _verdict(analysis: Analysis, blocker: Blocker) -> SdistVerdict:

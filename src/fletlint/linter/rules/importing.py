@@ -9,8 +9,8 @@ from typing import cast
 
 from packaging.utils import NormalizedName
 
-from fletlint.linter.analysis import Analysis, Blocker, TargetResult, describe_targets
-from fletlint.linter.findings import ChainLink, Finding, Severity
+from fletlint.linter.analysis import Analysis, Blocker, TargetResult, Verdict
+from fletlint.linter.findings import ChainLink, Finding, PackageSubject, Severity
 from fletlint.linter.modules import ModuleIndex
 from fletlint.linter.resolve import Edge, Resolution, ResolvedPackage
 from fletlint.linter.sources.imports import ImportedModule
@@ -85,30 +85,31 @@ def _path_from(graph: Resolution, start: NormalizedName, goal: NormalizedName) -
 def findings_at_imports(
     analysis: Analysis,
     code: str,
-    keep: Callable[[Blocker], bool],
-    problem: str,
+    keep: Callable[[Verdict], bool],
+    problem: Callable[[PackageSubject], str],
     notes: Callable[[Blocker], tuple[str, ...]] = lambda b: (),
 ) -> Iterator[Finding]:
-    """The blockers of a core rule again, located at each import that pulls them in: an editor
+    """The culprits of a core rule again, located at each import that pulls them in: an editor
     shows the failing package where the app uses it, not only in requirements.txt.
 
-    `problem` completes "import of X pulls in Y 1.0, which ..." (e.g. "has no wheel for").
+    `problem` says what happens to the package, as the rule's own finding says it.
     """
     failing = [r for r in analysis.results if r.unconstrained.ok and not r.resolution.ok]
     if not failing or not analysis.imports.imports:
         return
     index = module_index(analysis)
     groups: dict[
-        tuple[str, str, str], tuple[ImportedModule, Blocker, list[ChainLink], list[TargetResult]]
+        tuple[str, str, str], tuple[ImportedModule, Verdict, list[ChainLink], list[TargetResult]]
     ] = {}
     for imported in third_party_imports(analysis):
         for result in failing:
             graph = result.unconstrained
-            blockers = [b for b in analysis.blockers(result) if keep(b)]
-            if not blockers:
+            verdicts = [v for v in analysis.verdicts(result) if keep(v)]
+            if not verdicts:
                 continue
             for provider in index.providers(imported.module, graph.packages):
-                for blocker in blockers:
+                for verdict in verdicts:
+                    blocker = verdict.blocker
                     path = _path_from(graph, provider, blocker.name)
                     if path is None:
                         continue
@@ -125,19 +126,20 @@ def findings_at_imports(
                                     edge.child, edge.text, str(child.version) if child else None
                                 )
                             )
-                        groups[key] = (imported, blocker, links, [])
+                        groups[key] = (imported, verdict, links, [])
                     if result not in groups[key][3]:
                         groups[key][3].append(result)
-    for imported, blocker, links, results in groups.values():
+    for imported, verdict, links, results in groups.values():
+        blocker = verdict.blocker
         names = tuple(r.target.name for r in results)
-        if len(links) > 1:
-            subject = f"import of {imported.module} pulls in {blocker.name} {blocker.version}"
-        else:
-            subject = f"{imported.module} comes from {blocker.name} {blocker.version}"
+        subject = analysis.subject(verdict, names)
         yield Finding(
             code=code,
             severity=lowered(Severity.ERROR, imported),
-            message=f"{subject}, which {problem} {describe_targets(names, analysis.targets)}",
+            message=(
+                f"{blocker.name} {blocker.version} (for import {imported.module}): "
+                f"{problem(subject)}"
+            ),
             location=imported.location,
             package=blocker.name,
             version=str(blocker.version),
@@ -145,4 +147,5 @@ def findings_at_imports(
             chain=tuple(links),
             available=analysis.available_for(blocker.name, results),
             notes=(*notes(blocker), *guard_note(imported)),
+            subject=subject,
         )
