@@ -70,7 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_project_options(graph)
 
-    commands.add_parser("lsp", help="run the language server (LSP over stdin/stdout)")
+    lsp = commands.add_parser("lsp", help="run the language server (LSP over stdin/stdout)")
+    # LSP clients name the transport (vscode-languageclient appends --stdio); stdio is the only one.
+    lsp.add_argument(
+        "--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)"
+    )
 
     rule = commands.add_parser("rule", help="explain a rule")
     rule.add_argument("code", nargs="?")
