@@ -1,63 +1,35 @@
-// Starts `fletlint lsp` (stdio) for requirements files, pyproject.toml and Python files.
-// Everything the user sees comes from the server; this file only wires VS Code to it.
+// Entry point: wires the commands, the status item and the restart triggers to the server.
+// Everything the user sees in the editor comes from the server (`fletlint lsp`).
 import * as vscode from "vscode";
-import {
-  LanguageClient,
-  LanguageClientOptions,
-  ServerOptions,
-  TransportKind,
-} from "vscode-languageclient/node";
-import { serverCommand } from "./settings";
+import { onDidChangeInterpreter } from "./python";
+import { Server } from "./server";
+import { RESTART_SETTINGS } from "./settings";
+import { StatusItem } from "./status";
 
-let client: LanguageClient | undefined;
-
-const documentSelector = [
-  { scheme: "file", pattern: "**/requirements*.txt" },
-  { scheme: "file", pattern: "**/pyproject.toml" },
-  { scheme: "file", language: "python" },
-];
-
-async function start(context: vscode.ExtensionContext): Promise<void> {
-  const { command, args } = serverCommand();
-  const serverOptions: ServerOptions = {
-    run: { command, args, transport: TransportKind.stdio },
-    debug: { command, args, transport: TransportKind.stdio },
-  };
-  const clientOptions: LanguageClientOptions = {
-    documentSelector,
-    synchronize: {
-      // Another file of the project changing (a -r include, a wheel folder) changes findings.
-      fileEvents: vscode.workspace.createFileSystemWatcher("**/{requirements*.txt,pyproject.toml}"),
-    },
-    outputChannelName: "fletlint",
-  };
-  client = new LanguageClient("fletlint", "fletlint", serverOptions, clientOptions);
-  try {
-    await client.start();
-  } catch (error) {
-    void vscode.window.showErrorMessage(
-      `fletlint: could not start \`${[command, ...args].join(" ")}\`: ${String(error)}. ` +
-        "Install fletlint or set fletlint.path / fletlint.interpreter.",
-    );
-  }
-  context.subscriptions.push({ dispose: () => void client?.stop() });
-}
+let server: Server | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const log = vscode.window.createOutputChannel("fletlint", { log: true });
+  const status = new StatusItem();
+  server = new Server(log, status);
+  const current = server;
   context.subscriptions.push(
-    vscode.commands.registerCommand("fletlint.restart", async () => {
-      await client?.stop();
-      await start(context);
-    }),
+    log,
+    status,
+    vscode.commands.registerCommand("fletlint.restart", () => current.restart("requested")),
+    vscode.commands.registerCommand("fletlint.showLogs", () => log.show()),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
-      if (event.affectsConfiguration("fletlint.path") || event.affectsConfiguration("fletlint.interpreter")) {
-        await vscode.commands.executeCommand("fletlint.restart");
+      if (RESTART_SETTINGS.some((setting) => event.affectsConfiguration(setting))) {
+        await current.restart("a setting changed");
       }
     }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => current.restart("the workspace is trusted")),
+    await onDidChangeInterpreter(() => void current.restart("the selected interpreter changed"), log),
   );
-  await start(context);
+  await current.restart("activation");
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
+  await server?.dispose();
+  server = undefined;
 }
