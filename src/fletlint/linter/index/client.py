@@ -94,6 +94,11 @@ _TAIL = 65536  # bytes asked for first when reading a wheel's central directory 
 _REDIRECTS = (301, 302, 303, 307, 308)
 _CHUNK = 65536
 
+# Seconds before a later check asks an index that failed again, doubled per failure up to the
+# maximum: an index that is down does not make every keystroke wait for it, and one that is
+# back is read again soon.
+RETRY_FIRST, RETRY_MAX = 1.0, 60.0
+
 T = TypeVar("T")
 
 
@@ -411,6 +416,12 @@ class IndexClient:
         self._problems: list[IndexProblem] = []
         self._reported: set[str] = set()
         self._dead: set[str] = set()
+        # Per source URL that failed: (when it may be asked again, back-off, its message).
+        self._retry: dict[str, tuple[float, float, str]] = {}
+        # Listings (project names) and metadata (file URLs) read while something failed: a later
+        # check reads them again instead of keeping what the failure left out.
+        self._missed_listings: set[str] = set()
+        self._missed_metadata: set[str] = set()
         self._timeout = timeout
         self._limits = limits or IndexLimits()
         self._request_deadline, self._check_deadline = self._limits.deadlines(timeout)
@@ -473,8 +484,29 @@ class IndexClient:
         return self._once(self._archives, file.url, lambda: self._load_archive(file))
 
     def begin_check(self) -> None:
-        """Restart the check's deadline (a language server checks many times with one client)."""
-        self._check_started = time.monotonic()
+        """Start a check (a language server checks many times with one client): restart its
+        deadline and give it problems and statistics of its own. An index that failed is asked
+        again once its back-off has passed (until then this check reports it too); listings and
+        metadata read while something failed are read again."""
+        now = time.monotonic()
+        with self._lock:
+            self._check_started = now
+            self._problems = []
+            self._reported = set()
+            for url, (retry_at, _, _) in self._retry.items():
+                if now >= retry_at:
+                    self._dead.discard(url)
+            for memo, missed in (
+                (self._listings, self._missed_listings),
+                (self._metadata, self._missed_metadata),
+            ):
+                for key in list(missed):
+                    future = memo.futures.get(key)
+                    if future is None or future.done():
+                        memo.futures.pop(key, None)
+                        missed.discard(key)
+        with self._stats_lock:
+            self._stats = ClientStats()
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
@@ -552,6 +584,11 @@ class IndexClient:
         with self._lock:
             if dead:
                 self._dead.add(source.url)
+                known = self._retry.get(source.url)
+                if known is None or source.url not in self._reported:
+                    # A new failure (not a repeat within this check): back off longer.
+                    back_off = min(RETRY_MAX, known[1] * 2) if known else RETRY_FIRST
+                    self._retry[source.url] = (time.monotonic() + back_off, back_off, message)
             if source.url in self._reported:
                 return
             self._reported.add(source.url)
@@ -741,6 +778,11 @@ class IndexClient:
 
     def _files_from(self, source: IndexSource, project: str) -> list[DistFile]:
         if source.url in self._dead:
+            # Still backing off: this check says so too, with the failure's own words.
+            with self._lock:
+                known = self._retry.get(source.url)
+            if known is not None:
+                self._report(source, known[2], dead=False)
             return self._fallback(source, project)
         self._progress(f"listing {project} on {source.name}")
         try:
@@ -765,6 +807,8 @@ class IndexClient:
             return self._fallback(source, project)
 
     def _fallback(self, source: IndexSource, project: str) -> list[DistFile]:
+        with self._lock:
+            self._missed_listings.add(project)
         if not self._is_snapshot_source(source):
             return []
         self._count("snapshot_listings")
@@ -974,6 +1018,8 @@ class IndexClient:
                 )
                 self._report(source, message, dead=False)
         if raw is None:
+            with self._lock:
+                self._missed_metadata.add(file.url)
             self._count("metadata_missing")
             return CoreMetadata(file.name, file.version)
         return parse_core_metadata(raw, file.name, file.version)
