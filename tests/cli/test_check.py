@@ -392,7 +392,7 @@ def test_an_internal_error_is_one_line_and_exit_2(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(engine, "choose_python_version", broken)
+    monkeypatch.setattr(engine, "choose_python", broken)
     monkeypatch.delenv("FLETLINT_DEBUG", raising=False)
     run = check(capsys, project(tmp_path, "anyio\n"), pypi_index, flet_index)
     assert run.code == 2

@@ -45,9 +45,11 @@ def test_poetry_beats_project(tmp_path: Path) -> None:
         '[project]\ndependencies = ["flet"]\n[tool.poetry.dependencies]\n'
         'python = "^3.10"\nflet = "^0.27"\n',
     )
-    spec = load_project(tmp_path)
+    spec = load_project(tmp_path, environ={})
     assert texts_of(spec.requirements) == ["flet>=0.27"]
-    assert spec.flet_version == Version("0.27")
+    # The release the requirement resolves to, not its lower bound.
+    assert spec.flet_version == Version("1.0.5")
+    assert spec.flet_build.how == "requirement"
 
 
 def test_dev_packages_make_dependencies_uncheckable(tmp_path: Path) -> None:
@@ -65,28 +67,31 @@ def test_dev_packages_make_dependencies_uncheckable(tmp_path: Path) -> None:
 
 def test_requirements_txt_when_pyproject_has_no_dependencies(tmp_path: Path) -> None:
     pyproject = write(
-        tmp_path / "pyproject.toml", '[project]\nname = "app"\n[tool.flet]\nexclude = ["x"]\n'
+        tmp_path / "pyproject.toml", '[project]\nname = "app"\n[tool.flet.app]\nexclude = ["x"]\n'
     )
     req = write(tmp_path / "requirements.txt", "-c pins.txt\n-i https://idx.example\nflet>=0.25\n")
     pins = write(tmp_path / "pins.txt", "flet<1\n")
-    spec = load_project(tmp_path)
+    spec = load_project(tmp_path, environ={})
     assert texts_of(spec.requirements) == ["flet>=0.25"]
     assert spec.requirements[0].origin == "requirements.txt"
     assert texts_of(spec.constraints) == ["flet<1"]
     assert spec.index_options.index_url == "https://idx.example"
     assert spec.flet.exclude == ("x",)
-    assert spec.flet_version == Version("0.25")
+    # flet>=0.25 under the constraint flet<1 resolves to the newest 0.x release.
+    assert spec.flet_version == Version("0.86.5")
     assert spec.files == (pyproject, req, pins)
 
 
 def test_implicit_flet_without_any_dependencies(tmp_path: Path) -> None:
-    spec = load_project(tmp_path)
+    spec = load_project(tmp_path, environ={})
     (flet,) = spec.requirements
     assert flet.origin == IMPLICIT_ORIGIN
     assert flet.requirement is not None and flet.requirement.name == "flet"
     assert flet.location == Location(str(tmp_path), 1)
     assert spec.files == ()
-    assert spec.flet_version is None
+    # No flet-cli installed and no requirement: read as the newest flet-cli fletlint knows.
+    assert spec.flet_version == Version("1.0.5")
+    assert spec.flet_build.how == "newest-known"
 
 
 def test_implicit_flet_points_at_pyproject_when_present(tmp_path: Path) -> None:
@@ -169,6 +174,6 @@ def test_missing_root(tmp_path: Path) -> None:
 
 def test_flet_version_prefers_exact_pin(tmp_path: Path) -> None:
     write(tmp_path / "requirements.txt", "flet>=0.20,==0.28.3\nflet-audio==1.0\n")
-    spec = load_project(tmp_path)
+    spec = load_project(tmp_path, environ={})
     assert spec.flet_version == Version("0.28.3")
     assert flet_version_of(spec.requirements[1:]) is None

@@ -6,7 +6,6 @@ import pytest
 from packaging.specifiers import SpecifierSet
 
 from fletlint.linter.findings import InputError, Location
-from fletlint.linter.sources.model import DeclaredRequirement
 from fletlint.linter.sources.pyproject import (
     PyprojectResult,
     TomlLocator,
@@ -143,8 +142,11 @@ def test_poetry_dependencies_conversion_and_locations() -> None:
     assert "git" in (deps["bar @ git+https://github.com/x/bar.git@v1"].uncheckable_reason or "")
     assert deps["../loc"].uncheckable_reason is not None
     assert deps["baz==1.0"].location.line == 8
-    # Poetry's python constraint stands in for requires-python.
-    assert result.requires_python == SpecifierSet(">=3.10")
+    # flet build never reads Poetry's python constraint as requires-python.
+    assert result.requires_python is None
+    (dropped,) = result.dropped_extras
+    assert (dropped.package, dropped.extras) == ("foo", ("x",))
+    assert dropped.location.line == 4
     assert result.main_dependencies == result.poetry_dependencies
 
 
@@ -162,53 +164,31 @@ def test_poetry_with_only_python_falls_back_to_project() -> None:
     assert [d.text for d in result.main_dependencies] == ["flet"]
 
 
-def test_tool_flet_settings_and_platform_dependencies() -> None:
+def test_platform_dependencies_of_phones_only() -> None:
     result = read(
-        "[tool.flet]\n"
-        'source_packages = ["Some_Pkg"]\n'
-        'target_arch = "arm64-v8a"\n'
-        'exclude = ["tests"]\n'
-        'dev_packages = { requests = "../requests" }\n'
-        "[tool.flet.app]\n"
-        'exclude = ["assets/big"]\n'
         "[tool.flet.android]\n"
         'dependencies = ["pyjnius"]\n'
-        'target_arch = ["arm64-v8a", "x86_64"]\n'
-        'source_packages = ["other"]\n'
-        "[tool.flet.ios]\n"
-        'dev_packages = { foo = "https://example.com/foo.zip" }\n'
+        "[tool.flet.web]\n"
+        'dependencies = ["pyodide-http"]\n'
     )
-    flet = result.flet
-    assert flet.source_packages == {"*": frozenset({"some-pkg"}), "android": frozenset({"other"})}
-    assert flet.target_arch == {"*": ("arm64_v8a",), "android": ("arm64_v8a", "x86_64")}
-    assert flet.exclude == ("tests", "assets/big")
     (pyjnius,) = result.platform_dependencies["android"]
     assert pyjnius.platform == "android"
-    assert pyjnius.location == loc(9, 18, 25)
-    assert result.dev_packages == {
-        "*": {"requests": "../requests"},
-        "ios": {"foo": "https://example.com/foo.zip"},
-    }
-    assert result.has_dependencies
+    assert pyjnius.location == loc(2, 18, 25)
+    assert set(result.platform_dependencies) == {"android"}
+    # iOS has no list of its own here: flet build falls back to requirements.txt for it.
+    assert not result.has_dependencies
+    assert [d.text for d in result.dependencies_for("android")] == ["pyjnius"]
+    assert result.dependencies_for("ios") == ()
 
 
-def test_apply_dev_packages_everywhere_and_per_platform() -> None:
+def test_apply_dev_packages_matches_names_exactly_as_flet_build() -> None:
     result = read('[project]\ndependencies = ["Requests>=2", "foo", "bar"]\n')
-    replaced = apply_dev_packages(
-        result.dependencies, {"*": {"requests": "../requests"}, "ios": {"foo": "../foo"}}
-    )
-    by_key: dict[tuple[str, str | None], DeclaredRequirement] = {
-        (d.text, d.platform): d for d in replaced
-    }
-    assert by_key[("Requests>=2", None)].requirement is None
-    assert (
-        by_key[("Requests>=2", None)].uncheckable_reason == "replaced by dev_packages: ../requests"
-    )
-    # foo is replaced on iOS only: it is still checked for Android.
-    assert by_key[("foo", "ios")].uncheckable_reason == "replaced by dev_packages: ../foo"
-    assert by_key[("foo", "android")].requirement is not None
-    assert by_key[("bar", None)].requirement is not None
-    assert len(replaced) == 4
+    replaced = apply_dev_packages(result.dependencies, {"Requests": "../requests", "FOO": "x"})
+    assert replaced[0].requirement is None
+    assert replaced[0].uncheckable_reason == "replaced by dev_packages: ../requests"
+    # `Requirement(dep).name in dev_packages`: no name normalization.
+    assert replaced[1].requirement is not None
+    assert replaced[2].requirement is not None
 
 
 def test_toml_syntax_error_location() -> None:
@@ -271,11 +251,3 @@ def test_locator_multiline_strings_and_arrays_of_tables() -> None:
     # Unknown paths fall back to the nearest parent that exists.
     assert locator.value(("item", 0, "missing")).line == 4
     assert locator.value(("nothing",)) == Location("f.toml", 1)
-
-
-def test_unknown_android_abi_in_target_arch_is_located() -> None:
-    text = '[tool.flet]\ntarget_arch = ["arm64-v8a", "arm64"]\n'
-    with pytest.raises(InputError) as caught:
-        read(text)
-    assert "unknown Android ABI 'arm64'" in caught.value.message
-    assert caught.value.location is not None and caught.value.location.line == 2

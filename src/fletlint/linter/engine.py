@@ -27,16 +27,17 @@ from fletlint.linter.index.urls import make_source
 from fletlint.linter.resolution_store import ResolutionStore, resolution_key
 from fletlint.linter.resolve import Environment, Resolution, Wanted, resolve, roots_for
 from fletlint.linter.rules import RULES
+from fletlint.linter.sources.app_files import app_python_files
 from fletlint.linter.sources.imports import ImportScanner
 from fletlint.linter.sources.model import DeclaredRequirement, ProjectSpec
 from fletlint.linter.sources.project import load_project
 from fletlint.linter.sources.requirements import read_requirements
 from fletlint.linter.suppression import apply_suppressions
 from fletlint.linter.targets import (
-    FLET_PYTHON_VERSIONS,
     Target,
-    choose_python_version,
+    choose_python,
     default_targets,
+    flet_targets,
     select_targets,
 )
 
@@ -79,6 +80,8 @@ class Settings:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # (package, replacement, reason): `[tool.fletlint] extend-alternatives`, read by the fixes.
     alternatives: tuple[tuple[str, str, str], ...] = ()
+    # `[tool.fletlint] extend-extract-packages`: packages FL107 adds to its curated list.
+    extract_packages: tuple[str, ...] = ()
 
 
 @dataclass
@@ -233,16 +236,17 @@ class Linter:
             requirements_files=s.requirements_files,
             extras=s.extras,
             groups=s.groups,
+            environ=self._environ,
+            extract_packages=s.extract_packages,
         )
-        python = choose_python_version(
-            s.python_version, project.requires_python, project.flet_version
+        bundled = choose_python(
+            s.python_version,
+            project.requires_python,
+            project.flet_build.rules.python,
+            project.requires_python_at,
         )
-        if python not in FLET_PYTHON_VERSIONS:
-            raise InputError(
-                f"Python {python!r} is not one flet build bundles "
-                f"(choose from {', '.join(sorted(FLET_PYTHON_VERSIONS))})"
-            )
-        every_target = default_targets(python)
+        python = bundled.short
+        every_target = default_targets(python, bundled.full, bundled.android_abis)
         unknown = [n for n in s.targets if not select_targets(every_target, names=(n,))]
         if unknown:
             choices = sorted({t.name for t in every_target} | {t.platform for t in every_target})
@@ -250,8 +254,11 @@ class Linter:
                 f"unknown target {unknown[0]!r}: name a platform, an ABI or one of "
                 f"{', '.join(choices)}"
             )
-        targets = select_targets(
-            every_target, names=s.targets, target_arch=project.flet.target_arch
+        targets = flet_targets(
+            bundled,
+            names=s.targets,
+            target_arch=project.flet.target_arch,
+            target_arch_at=project.flet.target_arch_at,
         )
         pip = self.pip_config()
         sources = self.index_sources(project, pip)
@@ -307,7 +314,7 @@ class Linter:
             source=client,
             constraints=constraints,
             resolver=resolve_stored,
-            imports=self._imports.scan(project.root, project.flet.exclude, texts),
+            imports=self._imports.scan(*_app_sources(project, targets, texts)),
             archives=client,
         )
         findings = [
@@ -349,6 +356,16 @@ class Linter:
             package_names=names,
             fixes_later=None if fixes else fixes_later,
         )
+
+
+def _app_sources(
+    project: ProjectSpec, targets: Sequence[Target], texts: Mapping[Path, str] | None
+) -> tuple[Path, Sequence[str], Mapping[Path, str] | None, tuple[Path, ...]]:
+    """The scanner's arguments: the app folder and its `.py` files as flet build bundles them."""
+    root, files = app_python_files(
+        project, [t.platform for t in targets] or ["android"], extra=list(texts or {})
+    )
+    return root, (), texts, files
 
 
 def _environment(target: Target, project: ProjectSpec, *, constrained: bool) -> Environment:

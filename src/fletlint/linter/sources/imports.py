@@ -275,9 +275,15 @@ class ImportScanner:
         root: Path,
         exclude: Sequence[str] = (),
         texts: Mapping[Path, str] | None = None,
+        files: Sequence[Path] | None = None,
     ) -> ImportScan:
+        """The imports of the `.py` files among `files` (the app's, from sources/app_files.py),
+        else of those found under `root` minus `exclude`."""
         overrides = {Path(os.path.abspath(p)): t for p, t in (texts or {}).items()}
-        files = app_files(root, exclude, list(overrides))
+        if files is None:
+            files = app_files(root, exclude, list(overrides))
+        else:
+            files = sorted(p for p in files if p.suffix == ".py")
         imports: list[ImportedModule] = []
         problems: list[ParseProblem] = []
         for path in files:

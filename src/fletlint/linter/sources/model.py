@@ -10,6 +10,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from fletlint.linter.findings import Location
+from fletlint.linter.flet_model.releases import FletChoice, newest_flet_choice
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,49 @@ class IndexOptions:
 
 
 @dataclass(frozen=True)
-class FletSettings:
-    """The `[tool.flet]` keys that change which packages get into the bundle.
+class AppSettings:
+    """`[tool.flet.app]` and `[tool.flet.<platform>.app]`: which of the project's files flet build
+    packages as the app. Per-platform dicts hold the value flet build uses for that platform
+    ("android", "ios"), already resolved the way the chosen flet-cli resolves it."""
 
-    Dicts are keyed by platform ("android", "ios") with "*" for the platform-independent value.
+    # `[tool.flet.app].path`, relative to the project folder (the global key only); None: the
+    # project folder itself.
+    path: str | None = None
+    exclude: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    include: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    default_excludes: dict[str, bool] = field(default_factory=dict)
+    path_at: Location | None = None
+
+
+@dataclass(frozen=True)
+class DroppedExtras:
+    """A Poetry dependency whose `extras = [...]` flet build's conversion leaves out."""
+
+    package: str
+    extras: tuple[str, ...]
+    location: Location  # the `extras` value
+    declared: DeclaredRequirement
+
+
+@dataclass(frozen=True)
+class FletSettings:
+    """The `[tool.flet]` keys that change which packages and files get into the bundle.
+
+    Dicts are keyed by platform ("android", "ios") and hold what flet build uses for it:
+    `get_platform_setting` of the chosen flet-cli already applied (in 1.0 a platform value wins
+    even when empty; in 0.86 an empty one falls through to `[tool.flet]`). `target_arch` keeps
+    the spelling written (`arm64-v8a`); `target_arch_at` locates the value that was used.
     """
 
     source_packages: dict[str, frozenset[str]] = field(default_factory=dict)
     target_arch: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    target_arch_at: dict[str, Location] = field(default_factory=dict)
+    # Android's `app.exclude`, for readers that predate `app` (see sources/app_files.py).
     exclude: tuple[str, ...] = ()
+    app: AppSettings = field(default_factory=AppSettings)
+    # `[tool.flet.android].extract_packages` (else `[tool.flet]`'s), as written.
+    extract_packages: tuple[str, ...] = ()
+    extract_packages_at: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +96,9 @@ class ProjectSpec:
     requirements: tuple[DeclaredRequirement, ...]
     constraints: tuple[DeclaredRequirement, ...] = ()
     index_options: IndexOptions = IndexOptions()
+    # `[project].requires-python` only (flet build never reads Poetry's `python`).
     requires_python: SpecifierSet | None = None
+    requires_python_at: Location | None = None
     flet_version: Version | None = None
     flet: FletSettings = FletSettings()
     # Declared but not bundled by `flet build`; checked only when asked for (`--extra`, `--group`).
@@ -69,3 +106,8 @@ class ProjectSpec:
     groups: dict[str, tuple[DeclaredRequirement, ...]] = field(default_factory=dict)
     # The files the requirements came from, in the order flet build reads them.
     files: tuple[Path, ...] = ()
+    # The flet-cli whose rules this project was read with, and why that one.
+    flet_build: FletChoice = field(default_factory=newest_flet_choice)
+    dropped_extras: tuple[DroppedExtras, ...] = ()
+    # `[tool.fletlint] extend-extract-packages`: more packages that must be extracted on Android.
+    extract_packages_known: tuple[str, ...] = ()

@@ -8,9 +8,10 @@ the exact dependency string an editor shows.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,10 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from fletlint.linter.findings import InputError, Location
+from fletlint.linter.flet_model.releases import FletRules
 from fletlint.linter.project_files import read_project_text
-from fletlint.linter.sources.model import DeclaredRequirement, FletSettings
+from fletlint.linter.sources.model import DeclaredRequirement, DroppedExtras
 from fletlint.linter.sources.requirements import parse_requirement_text
-from fletlint.linter.targets import ANDROID_ABIS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -33,6 +34,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 __all__ = [
     "MOBILE_PLATFORMS",
     "PLATFORMS",
+    "FletTable",
+    "PlatformValue",
     "PyprojectResult",
     "TomlLocator",
     "apply_dev_packages",
@@ -290,18 +293,114 @@ class PyprojectResult:
     optional: dict[str, tuple[DeclaredRequirement, ...]] = field(default_factory=dict)
     groups: dict[str, tuple[DeclaredRequirement, ...]] = field(default_factory=dict)
     poetry_dependencies: tuple[DeclaredRequirement, ...] = ()
+    # `[tool.flet.<platform>].dependencies` of the phone platforms, as flet build appends them.
     platform_dependencies: dict[str, tuple[DeclaredRequirement, ...]] = field(default_factory=dict)
-    # Platform ("*" for `[tool.flet]`) → package name as written → local path or URL.
-    dev_packages: dict[str, dict[str, str]] = field(default_factory=dict)
     requires_python: SpecifierSet | None = None
-    flet: FletSettings = field(default_factory=FletSettings)
-    # True when flet build would take its list from this file (and ignore requirements.txt).
-    has_dependencies: bool = False
+    requires_python_at: Location | None = None
+    dropped_extras: tuple[DroppedExtras, ...] = ()
+    # The raw `[tool.flet]` values, read per platform by `FletTable.setting`.
+    table: FletTable | None = None
 
     @property
     def main_dependencies(self) -> tuple[DeclaredRequirement, ...]:
         """flet build's base list: poetry's when it has any, else `[project].dependencies`."""
         return self.poetry_dependencies or self.dependencies
+
+    def dependencies_for(self, platform: str) -> tuple[DeclaredRequirement, ...]:
+        """What flet build passes pip for `platform` from this file (empty: it falls back to
+        requirements.txt, then to `flet` itself)."""
+        return self.main_dependencies + self.platform_dependencies.get(platform, ())
+
+    @property
+    def has_dependencies(self) -> bool:
+        """True when flet build takes every phone platform's list from this file."""
+        return all(self.dependencies_for(p) for p in MOBILE_PLATFORMS)
+
+
+@dataclass(frozen=True)
+class PlatformValue:
+    """A `[tool.flet]` setting as one platform's build sees it, and where it is written."""
+
+    value: Any
+    path: KeyPath | None  # None: set nowhere (the default)
+    location: Location | None
+
+
+class FletTable:
+    """`get_platform_setting` over the raw `[tool.flet]` table, with locations and type checks."""
+
+    def __init__(self, reader: _Reader) -> None:
+        self._reader = reader
+
+    def setting(
+        self, rules: FletRules, platform: str, key: str, default: Any = None
+    ) -> PlatformValue:
+        keys = tuple(key.split("."))
+        platform_path: KeyPath = ("tool", "flet", platform, *keys)
+        global_path: KeyPath = ("tool", "flet", *keys)
+        platform_value = self._reader.get(platform_path)
+        global_value = self._reader.get(global_path)
+        if platform_value is not None and (rules.platform_wins_when_empty or platform_value):
+            path: KeyPath = platform_path
+        elif global_value is not None:
+            path = global_path
+        else:
+            return PlatformValue(default, None, None)
+        value = platform_value if path == platform_path else global_value
+        return PlatformValue(value, path, self._reader.locator.value(path))
+
+    def strings(self, rules: FletRules, platform: str, key: str) -> PlatformValue:
+        found = self.setting(rules, platform, key, [])
+        if found.path is not None:
+            checked = self._reader.strings(found.path)
+            return PlatformValue(tuple(checked or ()), found.path, found.location)
+        return PlatformValue((), None, None)
+
+    def string_or_strings(self, rules: FletRules, platform: str, key: str) -> PlatformValue:
+        """`target_arch`: a string is a one-item list."""
+        found = self.setting(rules, platform, key)
+        if isinstance(found.value, str):
+            return PlatformValue((found.value,), found.path, found.location)
+        if found.path is None:
+            return PlatformValue((), None, None)
+        return self.strings(rules, platform, key)
+
+    def boolean(self, rules: FletRules, platform: str, key: str, default: bool) -> PlatformValue:
+        found = self.setting(rules, platform, key, default)
+        if found.path is not None and not isinstance(found.value, bool):
+            raise InputError(f"{_dotted(found.path)} must be true or false", found.location)
+        return found
+
+    def string_table(self, rules: FletRules, platform: str, key: str) -> PlatformValue:
+        """`dev_packages`: package name → path or URL."""
+        found = self.setting(rules, platform, key, {})
+        if found.path is None:
+            return PlatformValue({}, None, None)
+        if not isinstance(found.value, dict):
+            raise InputError(f"[{_dotted(found.path)}] must be a table", found.location)
+        for name, value in found.value.items():
+            if not isinstance(value, str):
+                raise InputError(
+                    f"{key}.{name} must be a path or URL string",
+                    self._reader.locator.value((*found.path, name)),
+                )
+        return found
+
+    def app_path(self) -> tuple[str | None, Location | None]:
+        path: KeyPath = ("tool", "flet", "app", "path")
+        value = self._reader.get(path)
+        if value is None:
+            return None, None
+        where = self._reader.locator.value(path)
+        if not isinstance(value, str):
+            raise InputError("[tool.flet.app].path must be a string", where)
+        return value, where
+
+    def location(self, path: KeyPath) -> Location:
+        return self._reader.locator.entry(path)
+
+    def has(self, path: KeyPath) -> bool:
+        return self._reader.get(path) is not None
 
 
 _TOML_ERROR_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
@@ -333,6 +432,7 @@ class _Reader:
         except tomllib.TOMLDecodeError as exc:
             raise toml_error(exc, text, str(path)) from exc
         self.locator = TomlLocator(text, str(path))
+        self.dropped: list[DroppedExtras] = []
 
     def get(self, path: KeyPath) -> Any:
         node: Any = self.data
@@ -465,7 +565,7 @@ class _Reader:
             if version is None:
                 return self._poetry_direct(name, value, where)
             # flet build ignores `extras` (and `python`, `optional`) in poetry tables: follow it,
-            # since fletlint predicts what that build installs.
+            # since fletlint predicts what that build installs (FL106 reports the extras).
         else:
             raise InputError(
                 f"poetry dependency '{name}': multiple-constraint lists are not supported by "
@@ -479,6 +579,11 @@ class _Reader:
         except ValueError as exc:
             raise InputError(f"poetry dependency '{name}': {exc}", where) from exc
         declared = parse_requirement_text(text, where, self.origin)
+        extras = value.get("extras") if isinstance(value, dict) else None
+        if isinstance(extras, list) and extras and all(isinstance(e, str) for e in extras):
+            self.dropped.append(
+                DroppedExtras(name, tuple(extras), self.locator.value((*path, "extras")), declared)
+            )
         return declared
 
     def _poetry_direct(
@@ -504,76 +609,30 @@ class _Reader:
             raise InputError(f"poetry dependency '{name}' has no version, git, path or url", where)
         return DeclaredRequirement(text, where, self.origin, None, reason)
 
-    def requires_python(self) -> SpecifierSet | None:
+    def requires_python(self) -> tuple[SpecifierSet | None, Location | None]:
+        """`[project].requires-python` only: flet build never reads Poetry's `python`."""
         path: KeyPath = ("project", "requires-python")
         value = self.get(path)
         if value is None:
-            poetry_python = self.get(("tool", "poetry", "dependencies", "python"))
-            if not isinstance(poetry_python, str):
-                return None
-            path, value = ("tool", "poetry", "dependencies", "python"), poetry_python
-            try:
-                value = poetry_constraint(value)
-            except ValueError:
-                return None
+            return None, None
+        where = self.locator.value(path)
         if not isinstance(value, str):
-            raise InputError("requires-python must be a string", self.locator.value(path))
+            raise InputError("requires-python must be a string", where)
         try:
-            return SpecifierSet(value)
+            return SpecifierSet(value), where
         except InvalidSpecifier as exc:
-            raise InputError(
-                f"invalid requires-python '{value}': {exc}", self.locator.value(path)
-            ) from exc
+            raise InputError(f"invalid requires-python '{value}': {exc}", where) from exc
 
-    def flet(
-        self,
-    ) -> tuple[FletSettings, dict[str, dict[str, str]], dict[str, tuple[DeclaredRequirement, ...]]]:
-        base: KeyPath = ("tool", "flet")
-        tool_flet = self.table(base)
-        source_packages: dict[str, frozenset[str]] = {}
-        target_arch: dict[str, tuple[str, ...]] = {}
-        dev_packages: dict[str, dict[str, str]] = {}
-        platform_deps: dict[str, tuple[DeclaredRequirement, ...]] = {}
-        scopes: list[tuple[str, KeyPath]] = [("*", base)]
-        scopes += [(p, (*base, p)) for p in PLATFORMS if isinstance(tool_flet.get(p), dict)]
-        for scope, path in scopes:
-            packages = self.strings((*path, "source_packages"))
-            if packages is not None:
-                source_packages[scope] = frozenset(canonicalize_name(p) for p in packages)
-            arch_path: KeyPath = (*path, "target_arch")
-            arch = self.get(arch_path)
-            arches = [arch] if isinstance(arch, str) else self.strings(arch_path)
-            if arches is not None:
-                # Flet's docs spell ABIs with dashes (arm64-v8a); wheel tags use underscores.
-                target_arch[scope] = tuple(a.replace("-", "_") for a in arches)
-                unknown = [a for a in target_arch[scope] if a not in ANDROID_ABIS]
-                if scope in ("*", "android") and unknown:
-                    # A misspelt ABI would silently drop every Android target from the check.
-                    raise InputError(
-                        f"unknown Android ABI {unknown[0]!r} in target_arch "
-                        "(choose from arm64-v8a, armeabi-v7a, x86_64)",
-                        self.locator.value(arch_path),
-                    )
-            dev = self.table((*path, "dev_packages"))
-            if dev:
-                for name, location in dev.items():
-                    if not isinstance(location, str):
-                        raise InputError(
-                            f"dev_packages.{name} must be a path or URL string",
-                            self.locator.value((*path, "dev_packages", name)),
-                        )
-                dev_packages[scope] = dict(dev)
-            if scope != "*":
-                deps = self.requirement_list((*path, "dependencies"), platform=scope)
-                if deps is not None:
-                    platform_deps[scope] = deps
-        exclude: list[str] = []
-        for path in ((*base, "exclude"), (*base, "app", "exclude")):
-            exclude += self.strings(path) or []
-        settings = FletSettings(
-            source_packages=source_packages, target_arch=target_arch, exclude=tuple(exclude)
-        )
-        return settings, dev_packages, platform_deps
+    def platform_dependencies(self) -> dict[str, tuple[DeclaredRequirement, ...]]:
+        found: dict[str, tuple[DeclaredRequirement, ...]] = {}
+        for platform in MOBILE_PLATFORMS:
+            path: KeyPath = ("tool", "flet", platform)
+            if not isinstance(self.get(path), dict):
+                continue
+            deps = self.requirement_list((*path, "dependencies"), platform=platform)
+            if deps:
+                found[platform] = deps
+        return found
 
 
 def _dotted(path: KeyPath) -> str:
@@ -612,68 +671,25 @@ def poetry_constraint(value: str) -> str:
 
 
 def apply_dev_packages(
-    requirements: tuple[DeclaredRequirement, ...],
-    dev_packages: Mapping[str, Mapping[str, str]],
-    platforms: tuple[str, ...] = MOBILE_PLATFORMS,
+    requirements: Sequence[DeclaredRequirement], dev_packages: Mapping[str, str]
 ) -> tuple[DeclaredRequirement, ...]:
     """Mark the requirements flet build replaces with `name @ file:///…` as uncheckable.
 
-    A `[tool.flet].dev_packages` entry replaces the package everywhere; a platform's entry only
-    there, so such a requirement is split into one copy per platform.
+    `dev_packages` is the table flet build uses for one platform. Like flet build, a requirement
+    matches a key only by its name exactly as written (no name normalization).
     """
-    normal = {
-        scope: {canonicalize_name(name): path for name, path in entries.items()}
-        for scope, entries in dev_packages.items()
-    }
-
-    def replaced(declared: DeclaredRequirement, scope: str) -> str | None:
-        if declared.requirement is None:
-            return None
-        name = canonicalize_name(declared.requirement.name)
-        return normal.get(scope, {}).get(name) or normal.get("*", {}).get(name)
-
-    def as_replaced(
-        declared: DeclaredRequirement, path: str, platform: str | None
-    ) -> DeclaredRequirement:
-        return DeclaredRequirement(
-            declared.text,
-            declared.location,
-            declared.origin,
-            None,
-            f"replaced by dev_packages: {path}",
-            platform=platform,
-            hashes=declared.hashes,
-        )
-
     result: list[DeclaredRequirement] = []
     for declared in requirements:
-        if declared.platform is not None:
-            path = replaced(declared, declared.platform)
-            result.append(as_replaced(declared, path, declared.platform) if path else declared)
-            continue
-        everywhere = replaced(declared, "*")
-        if everywhere:
-            result.append(as_replaced(declared, everywhere, None))
-            continue
-        per_platform = {p: replaced(declared, p) for p in platforms}
-        if not any(per_platform.values()):
+        req = declared.requirement
+        path = dev_packages.get(req.name) if req is not None else None
+        if path is None:
             result.append(declared)
             continue
-        for platform, path in per_platform.items():
-            if path:
-                result.append(as_replaced(declared, path, platform))
-            else:
-                result.append(
-                    DeclaredRequirement(
-                        declared.text,
-                        declared.location,
-                        declared.origin,
-                        declared.requirement,
-                        declared.uncheckable_reason,
-                        platform=platform,
-                        hashes=declared.hashes,
-                    )
-                )
+        result.append(
+            dataclasses.replace(
+                declared, requirement=None, uncheckable_reason=f"replaced by dev_packages: {path}"
+            )
+        )
     return tuple(result)
 
 
@@ -689,17 +705,17 @@ def read_pyproject(
     reader = _Reader(path, text, origin or path.name)
     dependencies = reader.requirement_list(("project", "dependencies"))
     poetry = reader.poetry()
-    settings, dev_packages, platform_deps = reader.flet()
-    main = poetry or dependencies or ()
+    reader.table(("tool", "flet"))  # a `tool.flet` that is not a table is a located error
+    requires_python, requires_python_at = reader.requires_python()
     return PyprojectResult(
         path=path,
         dependencies=dependencies or (),
         optional=reader.optional(),
         groups=reader.groups(),
         poetry_dependencies=poetry,
-        platform_dependencies=platform_deps,
-        dev_packages=dev_packages,
-        requires_python=reader.requires_python(),
-        flet=settings,
-        has_dependencies=bool(main) or any(platform_deps.values()),
+        platform_dependencies=reader.platform_dependencies(),
+        requires_python=requires_python,
+        requires_python_at=requires_python_at,
+        dropped_extras=tuple(reader.dropped),
+        table=FletTable(reader),
     )
