@@ -355,3 +355,128 @@ def test_wheels_known_only_from_the_snapshot_are_not_built(
     assert run.code == 2
     assert "known only from fletlint's embedded snapshot" in run.err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["app"]
+
+
+def flet_create_app(tmp_path: Path) -> Path:
+    """An app as `flet create` lays it out: pyproject.toml at the root, the code in src/."""
+    folder = tmp_path / "myapp"
+    files = {
+        "pyproject.toml": (
+            '[project]\nname = "myapp"\nversion = "0.1.0"\nrequires-python = ">=3.10"\n'
+            'dependencies = ["anyio", "flet==0.86.6"]\n\n'
+            '[tool.flet.app]\npath = "src"\nexclude = ["secret.txt"]\n'
+        ),
+        "README.md": "# myapp\n",
+        ".env": "TOKEN=top\n",
+        "src/main.py": "import anyio\nimport flet\n",
+        "src/secret.txt": "do not ship\n",
+        "src/.env": "KEY=value\n",
+        "src/assets/icon.png": "png\n",
+        "src/pkg/__init__.py": "",
+        "src/pkg/build/keep.py": "X = 1\n",
+        "src/node_modules/x.js": "js\n",
+        "src/requirements.txt": "--extra-index-url https://user:s3cret@example.invalid/simple\nanyio\n",
+    }
+    for rel, text in files.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text)
+    return committed(folder)
+
+
+def build_default(
+    capsys: pytest.CaptureFixture[str],
+    folder: Path,
+    pypi: LocalIndex,
+    flet: LocalIndex | None,
+    *extra: str,
+) -> Run:
+    code = main(["build", str(folder), "--python-version", "3.12", *index_args(pypi, flet), *extra])
+    captured = capsys.readouterr()
+    return Run(code, captured.out, captured.err)
+
+
+def test_a_flet_create_app_builds_as_flet_stages_it(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    folder = flet_create_app(tmp_path)
+    run = build_default(capsys, folder, pypi_index, flet_index)
+    assert run.code == 0, run.err + run.out
+    out = folder / "build" / "fletlint"
+    # The app comes from [tool.flet.app].path; nothing from the project root; its exclude,
+    # the top-level hidden entries and nothing else are left out (pkg/build and node_modules stay).
+    assert files_under(out / "python-app") == [
+        "assets/icon.png",
+        "main.py",
+        "node_modules/x.js",
+        "pkg/__init__.py",
+        "pkg/build/keep.py",
+        "requirements.txt",
+    ]
+    shipped = (out / "python-app" / "requirements.txt").read_text()
+    assert "s3cret" not in shipped and "https://***@example.invalid/simple" in shipped
+    assert "requirements.txt: index credentials masked" in run.err
+    assert ".env is not packaged" in run.err
+    assert "build/fletlint/ is not ignored by git" in run.err
+    # The output is not the user's change: a second build of the same commit is not refused.
+    again = build_default(capsys, folder, pypi_index, flet_index)
+    assert again.code == 0, again.err
+    assert sorted(p.name for p in (folder / "build").iterdir()) == ["fletlint"]
+
+
+def test_a_refused_build_leaves_no_build_folder(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    failing = app(tmp_path, "pydantic==2.12.5\n")
+    assert build_default(capsys, failing, pypi_index, flet_index).code == 1
+    assert not (failing / "build").exists()
+
+    links = tmp_path / "links"
+    wheel = build_wheel(links, "tamperme", "1.0.0")
+    advertised = hashlib.sha256(b"other bytes").hexdigest()
+    (links / "index.html").write_text(f'<a href="{wheel.name}#sha256={advertised}">x</a>\n')
+    other = tmp_path / "other"
+    other.mkdir()
+    project(other, "tamperme\n", main__py="import tamperme\n")
+    committed(other)
+    run = build_default(capsys, other, pypi_index, None, "--find-links", str(links / "index.html"))
+    assert run.code == 2 and "sha256 mismatch" in run.err
+    assert not (other / "build").exists()
+
+
+@pytest.mark.parametrize(
+    "href",
+    ["..%2F..%2Fevil-1.0.0-py3-none-any.whl", "sub%2Fevil-1.0.0-py3-none-any.whl"],
+)
+def test_a_wheel_filename_from_the_index_never_leaves_the_cache(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    href: str,
+    isolated_env: Path,
+) -> None:
+    links = tmp_path / "links"
+    wheel = build_wheel(links, "evil", "1.0.0")
+    (links / "index.html").write_text(f'<a href="{href}#sha256={sha256(wheel)}">x</a>\n')
+    folder = app(tmp_path, "evil\n", "import evil\n")
+    run = build(
+        capsys,
+        folder,
+        tmp_path / "out",
+        pypi_index,
+        None,
+        "--find-links",
+        str(links / "index.html"),
+    )
+    # The index client already drops a link whose name is not a plain filename: no such project.
+    assert run.code == 1 and "FL004" in run.out, run.err + run.out
+    written = {p.name for p in tmp_path.rglob("evil-1.0.0-py3-none-any.whl")}
+    assert written == {wheel.name} and len(list(tmp_path.rglob("evil-*.whl"))) == 1
+    assert not (isolated_env / "wheels-v1").exists() or not any(
+        p.name.startswith("evil") for p in (isolated_env / "wheels-v1").rglob("*")
+    )

@@ -18,10 +18,10 @@ from fletlint.packager import output as outputs
 from fletlint.packager.app import flet_app_files, write_web_zip
 from fletlint.packager.bytecode import compile_tree, find_interpreter
 from fletlint.packager.errors import BuildError
-from fletlint.packager.fetch import checked_filename
+from fletlint.packager.fetch import checked_filename, fetch
 from fletlint.packager.install import install_target
 from fletlint.packager.layout import cleanup_dir, junk_globs, matches, move_flutter_folder
-from fletlint.packager.lock import _marker, best_wheel
+from fletlint.packager.lock import Lock, LockedWheel, TargetLock, _marker, best_wheel
 from tests.support.wheels import build_wheel
 
 TARGETS = default_targets("3.12")
@@ -227,6 +227,20 @@ def test_the_interpreter_must_be_the_bundled_version() -> None:
 def test_index_supplied_filenames_are_checked(name: str) -> None:
     with pytest.raises(BuildError, match="not a wheel filename"):
         checked_filename(name, "https://example.invalid/x")
+
+
+def test_fetch_refuses_a_hostile_filename_before_downloading(tmp_path: Path) -> None:
+    file = dist("../../evil-1.0-py3-none-any.whl", "py3-none-any")
+    lock = Lock("3.12", (TargetLock(ARM64_ANDROID, (LockedWheel(file, "a" * 64, False),)),))
+    asked: list[DistFile] = []
+
+    def download(f: DistFile) -> bytes:
+        asked.append(f)
+        return b""
+
+    with pytest.raises(BuildError, match="not a wheel filename; refused before writing"):
+        fetch(lock, download, tmp_path / "cache")
+    assert not asked and not (tmp_path / "cache").exists()
 
 
 def test_web_zip_holds_app_and_packages_with_its_hash(tmp_path: Path) -> None:

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 
+from fletlint.linter.index.urls import redact_text
 from fletlint.packager.errors import BuildError
 from fletlint.packager.flet_settings import PackageSettings
 
@@ -109,8 +111,10 @@ def excluded_env_files(settings: PackageSettings) -> list[str]:
     ]
 
 
-def copy_app(settings: PackageSettings, dest: Path, app_files: AppFiles = flet_app_files) -> int:
-    """Copy the app's files into `dest` (created); returns how many."""
+def copy_app(
+    settings: PackageSettings, dest: Path, app_files: AppFiles = flet_app_files
+) -> list[str]:
+    """Copy the app's files into `dest` (created); returns them, relative."""
     files = app_files(
         settings.app_dir, settings.exclude, settings.include, settings.default_excludes
     )
@@ -124,7 +128,31 @@ def copy_app(settings: PackageSettings, dest: Path, app_files: AppFiles = flet_a
             raise BuildError(
                 f"{settings.app_dir / rel}: cannot copy it into the bundle: {exc}"
             ) from exc
-    return len(files)
+    return files
+
+
+REQUIREMENT_FILE = re.compile(r"(requirements|constraints)[^/]*\.(txt|in)\Z|pyproject\.toml\Z")
+
+
+def mask_credentials(dest: Path, files: Sequence[str], also: Collection[Path] = ()) -> list[str]:
+    """Mask index credentials (`https://user:token@host`) in the requirement files the bundle
+    holds (pip's usual names, pyproject.toml, and the names of `also`: the files the lint read);
+    anyone can unpack a phone bundle. Returns the files that held some."""
+    names = {p.name for p in also}
+    masked: list[str] = []
+    for rel in files:
+        path = dest / rel
+        if not (REQUIREMENT_FILE.match(path.name) or path.name in names):
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        redacted = redact_text(text)
+        if redacted != text:
+            path.write_text(redacted, encoding="utf-8")
+            masked.append(rel)
+    return masked
 
 
 def write_web_zip(app: Path, site_packages: Path | None, dest: Path) -> str:

@@ -37,7 +37,13 @@ from fletlint.linter.engine import Linter, Report, Settings
 from fletlint.linter.index.model import DistFile
 from fletlint.packager import lock as locking
 from fletlint.packager import output as outputs
-from fletlint.packager.app import AppFiles, copy_app, excluded_env_files, flet_app_files
+from fletlint.packager.app import (
+    AppFiles,
+    copy_app,
+    excluded_env_files,
+    flet_app_files,
+    mask_credentials,
+)
 from fletlint.packager.bytecode import compile_tree, find_interpreter
 from fletlint.packager.errors import BuildError
 from fletlint.packager.fetch import fetch
@@ -302,7 +308,9 @@ def _build_into(
         if key not in staged:
             name = APP_DIR if not staged else f"{APP_DIR}-{platform}"
             say(f"staging the app for {platform}")
-            copy_app(ps, staging / name, options.app_files)
+            copied = copy_app(ps, staging / name, options.app_files)
+            for rel in mask_credentials(staging / name, copied, report.project.files):
+                notes.append(f"{rel}: index credentials masked in the bundle's copy")
             if ps.compile_app and python is not None:
                 compile_tree(python, staging / name, "the app")
             if ps.cleanup_app:
