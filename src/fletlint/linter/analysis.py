@@ -17,7 +17,7 @@ import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from packaging.specifiers import SpecifierSet
 from packaging.tags import Tag
@@ -32,6 +32,7 @@ from fletlint.linter.findings import (
     VersionChange,
 )
 from fletlint.linter.index.model import CoreMetadata, DistFile, IndexProblem, ProjectListing
+from fletlint.linter.modules import ModuleIndex
 from fletlint.linter.resolve import (
     Edge,
     Environment,
@@ -44,6 +45,7 @@ from fletlint.linter.resolve import (
 )
 from fletlint.linter.sources.imports import ImportScan
 from fletlint.linter.sources.model import DeclaredRequirement, ProjectSpec
+from fletlint.linter.stdlib import is_stdlib_anywhere
 from fletlint.linter.targets import Target
 
 
@@ -196,6 +198,31 @@ class Analysis:
         if not names:
             return self.resolve(env, roots)
         return resolve(HeldOut(self.source, names), env, roots, self.constraints)
+
+    def module_index(self) -> ModuleIndex:
+        """Which distribution provides which module, shared by every rule and fix of a check."""
+        index = self.memo.get("module_index")
+        if index is None:
+            reader = self.archives.archive_names if self.archives is not None else None
+            index = ModuleIndex(reader, lambda name: self.listing(name).files)
+            self.memo["module_index"] = index
+        return cast(ModuleIndex, index)
+
+    def imported_distributions(self) -> frozenset[NormalizedName]:
+        """The distributions that provide a module the app imports, on any target's desktop
+        graph: a fix must never take one of them off a phone."""
+        found = self.memo.get("imported_distributions")
+        if found is None:
+            names: set[NormalizedName] = set()
+            graphs = {id(r.unconstrained): r.unconstrained for r in self.results}
+            local = self.imports.local_modules
+            for imported in self.imports.imports:
+                if imported.top in local or is_stdlib_anywhere(imported.module):
+                    continue
+                for graph in graphs.values():
+                    names.update(self.module_index().providers(imported.module, graph.packages))
+            found = self.memo["imported_distributions"] = frozenset(names)
+        return cast(frozenset[NormalizedName], found)
 
     def subject(self, verdict: Verdict, names: Sequence[str]) -> PackageSubject:
         """The finding's typed subject for a verdict that holds on these targets."""

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
 from tomlkit.items import Array
 
@@ -15,6 +16,7 @@ from fletlint.linter.findings import Edit, Finding, Location
 from fletlint.linter.fixes import text as tx
 from fletlint.linter.resolve import Environment, file_fits, roots_for
 from fletlint.linter.sources.model import DeclaredRequirement
+from fletlint.linter.targets import Target
 
 # (package, replacement, reason), as `Settings.alternatives` carries them.
 AlternativeEntry = tuple[str, str, str]
@@ -163,12 +165,14 @@ class FixContext:
     ) -> bool:
         """Whether the project, changed so, installs on the finding's targets with its package fixed.
 
-        Targets that installed before must still install, and the desktop graph must still
-        resolve: a pin that trades one failure for another is no fix.
+        On the finding's targets the other culprits are held out (each gets its own fix, and
+        two independent blockers get two working fixes); targets that installed before must
+        still install; the desktop graph must still resolve, and a real desktop (Linux, macOS,
+        Windows markers) must accept the requirements: a fix that trades one failure for
+        another is no fix.
         """
         analysis = self.analysis
-        source = analysis.source
-        if source is None:
+        if analysis.source is None or not self.desktop_accepts(requirements):
             return False
         extra = frozenset(canonicalize_name(n) for n in sdist_names)
         blocked = canonicalize_name(finding.package) if finding.package else None
@@ -178,8 +182,12 @@ class FixContext:
             if extra:
                 env = dataclasses.replace(env, sdist_names=env.sdist_names | extra)
             platform = result.target.platform
-            must_pass = result.target.name in finding.targets or result.resolution.ok
-            if must_pass:
+            if result.target.name in finding.targets:
+                others = self.other_culprits(finding, result)
+                phone = analysis.resolve_held_out(result, others, requirements, env)
+                if phone is None or not phone.ok:
+                    return False
+            elif result.resolution.ok:
                 phone = analysis.resolve(env, roots_for(requirements, env, platform))
                 if phone is None or not phone.ok:
                     return False
@@ -206,6 +214,58 @@ class FixContext:
         version = getattr(package, "version", None)
         files = [f for f in self.analysis.listing(name).files if f.version == version]
         return any(file_fits(f, env, allow_yanked=True) for f in files)
+
+    def other_culprits(self, finding: Finding, result: TargetResult) -> set[str]:
+        """The packages other than the finding's that fail this target's build on their own."""
+        mine = canonicalize_name(finding.package) if finding.package else None
+        return {
+            v.blocker.name
+            for v in self.analysis.verdicts(result)
+            if v.blocks_build and v.blocker.name != mine
+        }
+
+    def desktop_accepts(self, requirements: Sequence[DeclaredRequirement]) -> bool:
+        """Whether pip on a desktop accepts these requirements: on Linux, macOS and Windows,
+        the requirements that apply to one project admit at least one release together
+        (`numpy==2.2.6; platform_system != "Android"` next to `numpy==2.2.2` does not), and
+        on Linux they resolve."""
+        results = self.analysis.results
+        if not results:
+            return True
+        for index, env in enumerate(desktop_environments(results[0].target)):
+            roots = roots_for(requirements, env, None)
+            wanted: dict[str, SpecifierSet] = {}
+            for root in roots:
+                wanted[root.name] = wanted.get(root.name, SpecifierSet()) & root.specifier
+            for name, specifier in wanted.items():
+                releases = {f.version for f in self.analysis.listing(name).files}
+                if releases and not any(specifier.contains(v, True) for v in releases):
+                    return False
+            if index == 0:
+                resolved = self.analysis.resolve(env, roots)
+                if resolved is not None and not resolved.ok:
+                    return False
+        return True
+
+
+# The desktops a Flet app also runs on, as pip's markers see them.
+_DESKTOPS = (
+    {"platform_system": "Linux", "sys_platform": "linux", "platform_machine": "x86_64"},
+    {"platform_system": "Darwin", "sys_platform": "darwin", "platform_machine": "arm64"},
+    {"platform_system": "Windows", "sys_platform": "win32", "platform_machine": "AMD64"},
+)
+
+
+def desktop_environments(target: Target) -> list[Environment]:
+    """Linux, macOS and Windows with the target's Python, any distribution."""
+    found = []
+    for desktop in _DESKTOPS:
+        markers = {**target.marker_environment, **desktop}
+        if desktop["platform_system"] == "Windows":
+            markers["os_name"] = "nt"
+        key = "host:" + ",".join(f"{k}={v}" for k, v in sorted(markers.items()))
+        found.append(Environment(key, target.python, markers))
+    return found
 
 
 def with_replaced(

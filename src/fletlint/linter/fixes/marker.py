@@ -10,11 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from packaging.utils import canonicalize_name
+
 from fletlint.linter.findings import Applicability, Finding, Fix
 from fletlint.linter.fixes.context import FixContext, split_marker, with_replaced
 
 CODES = ("FL001", "FL003")
 SYSTEM = {"android": "Android", "ios": "iOS"}
+PHONE_SYSTEMS = tuple(SYSTEM)
+# Flet's own parts: flet itself must reach the phone, the desktop parts are flet_parts' to mark.
+NEVER_MARKED = frozenset({"flet", "flet-desktop", "flet-desktop-light", "flet-cli", "flet-web"})
 
 
 def phone_marker(platforms: list[str]) -> str:
@@ -25,7 +30,11 @@ def fixes(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
     if finding.code not in CODES:
         return
     declared = ctx.declared_at(finding.location)
-    if declared is None:
+    if declared is None or declared.requirement is None:
+        return
+    name = canonicalize_name(declared.requirement.name)
+    # The app cannot start without what it imports: never take that off a phone.
+    if name in NEVER_MARKED or name in ctx.analysis.imported_distributions():
         return
     platforms = sorted({r.target.platform for r in ctx.failing(finding)})
     clause = phone_marker(platforms)

@@ -29,13 +29,18 @@ def fixes(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
     configured = settings.get("android") or settings.get("*") or ANDROID_ABIS
     current = [normalize_arch(a) for a in configured]
     dropped = {r.target.abi for r in failing}
-    kept = [abi for abi in current if abi not in dropped]
+    android = [r for r in ctx.analysis.results if r.target.platform == "android"]
+    checked = {r.target.abi for r in android}
+    # Only ABIs this check resolved for stay: keeping unchecked ones would claim a fix that
+    # nothing verified (one `--target` checks one ABI).
+    kept = [abi for abi in current if abi not in dropped and abi in checked]
     if not kept:
         return
-    android = [r for r in ctx.analysis.results if r.target.platform == "android"]
     others = [r for r in android if r.target.abi in kept]
-    # Only an ABI gap: the package must have wheels for the ABIs that stay.
-    if others and not ctx.phone_versions(finding.package, others):
+    # Only an ABI gap: the package must have wheels for the ABIs that stay, and they install.
+    if not ctx.phone_versions(finding.package, others) or not all(
+        r.resolution.ok or not ctx.other_culprits(finding, r) for r in others
+    ):
         return
     arches = [FLET_ARCH.get(abi, abi) for abi in kept]
     pyproject = ctx.analysis.project.root / "pyproject.toml"

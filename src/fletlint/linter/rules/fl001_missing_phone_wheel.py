@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from fletlint.linter.analysis import Analysis, TargetResult, Verdict, location_of
 from fletlint.linter.findings import ChainLink, Finding, PackageSubject, Severity
+from fletlint.linter.fixes import alternatives, flet_parts, marker, pin, target_arch
 from fletlint.linter.rules.base import Rule
 from fletlint.linter.rules.grouping import group_verdicts, verdict_finding
 from fletlint.linter.rules.importing import findings_at_imports
@@ -80,4 +81,5 @@ RULE = Rule(
     summary="A dependency has no installable distribution for a phone target",
     docs=DOCS,
     check=check,
+    fixes=(flet_parts.fixes, pin.fixes, target_arch.fixes, alternatives.fixes, marker.fixes),
 )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from fletlint.linter.analysis import Analysis
 from fletlint.linter.findings import Finding, PackageSubject, Severity
+from fletlint.linter.fixes import align, pin
 from fletlint.linter.rules.base import Rule
 from fletlint.linter.rules.grouping import (
     group_verdicts,
@@ -56,4 +57,5 @@ RULE = Rule(
     summary="A phone build passes only by installing older releases than the desktop",
     docs=DOCS,
     check=check,
+    fixes=(pin.fixes, align.fixes),
 )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from fletlint.linter.analysis import Analysis, Blocker, Verdict
 from fletlint.linter.findings import Finding, PackageSubject, Severity
+from fletlint.linter.fixes import alternatives, flet_parts, marker, source_packages
 from fletlint.linter.rules.base import Rule
 from fletlint.linter.rules.grouping import group_verdicts, verdict_finding
 from fletlint.linter.rules.importing import findings_at_imports
@@ -116,4 +117,5 @@ RULE = Rule(
     summary="A dependency is published only as an sdist, which flet build refuses",
     docs=DOCS,
     check=check,
+    fixes=(flet_parts.fixes, source_packages.fixes, alternatives.fixes, marker.fixes),
 )

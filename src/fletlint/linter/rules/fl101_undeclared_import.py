@@ -9,6 +9,7 @@ from packaging.utils import NormalizedName, canonicalize_name
 
 from fletlint.linter.analysis import Analysis, describe_targets
 from fletlint.linter.findings import Finding, Severity
+from fletlint.linter.fixes import declare_fixes
 from fletlint.linter.rules.base import Rule
 from fletlint.linter.rules.importing import (
     guard_note,
@@ -112,4 +113,5 @@ RULE = Rule(
     summary="The app imports a module that no declared dependency provides",
     docs=DOCS,
     check=check,
+    fixes=(declare_fixes,),
 )

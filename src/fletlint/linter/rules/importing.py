@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
-from typing import cast
 
 from packaging.utils import NormalizedName
 
@@ -31,12 +30,7 @@ def guard_note(imported: ImportedModule) -> tuple[str, ...]:
 
 
 def module_index(analysis: Analysis) -> ModuleIndex:
-    index = analysis.memo.get("module_index")
-    if index is None:
-        reader = analysis.archives.archive_names if analysis.archives is not None else None
-        index = ModuleIndex(reader, lambda name: analysis.listing(name).files)
-        analysis.memo["module_index"] = index
-    return cast(ModuleIndex, index)
+    return analysis.module_index()
 
 
 def third_party_imports(analysis: Analysis) -> Iterator[ImportedModule]:
