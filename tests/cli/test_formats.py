@@ -90,7 +90,7 @@ def test_github_annotations(
     lines = run.out.splitlines()
     assert lines[0].startswith(
         "::error file=requirements.txt,line=2,col=1,endLine=2,endColumn=17,"
-        "title=FL001 missing-phone-wheel::pydantic-core 2.41.5 has no wheel for android"
+        "title=FL001 missing-phone-wheel::pydantic-core 2.41.5: no phone wheel"
     )
     # The chain travels as escaped line breaks inside the one command line.
     assert "%0A└ pydantic==2.12.5%0A  └ pydantic-core==2.41.5" in lines[0]

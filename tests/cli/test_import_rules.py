@@ -158,7 +158,7 @@ def test_fl001_is_repeated_at_the_import_that_pulls_in_the_blocker(
     (at_import,) = _at(run, "FL001", "main.py", 3)
     assert at_import["package"] == "pydantic-core"
     assert at_import["message"].startswith(
-        "import of pydantic pulls in pydantic-core 2.41.5, which has no wheel for android"
+        "pydantic-core 2.41.5 (for import pydantic): no phone wheel"
     )
     assert [link["name"] for link in at_import["chain"]] == ["pydantic", "pydantic-core"]
     assert {a["version"] for a in at_import["available"]} == {"2.33.2", "2.47.0"}
@@ -187,7 +187,7 @@ def test_fl003_pure_and_native_sdists_are_told_apart(
     assert "src/_speedups.c" in native["notes"][1]
     assert native["message"].endswith("it compiles native code")
     (pure_import,) = _at(run, "FL003", "main.py", 1)
-    assert pure_import["message"].startswith("onlysdist comes from onlysdist 1.0.0")
+    assert pure_import["message"].startswith("onlysdist 1.0.0 (for import onlysdist)")
     assert pure_import["notes"][0] == "sdist:pure"
     (native_import,) = _at(run, "FL003", "main.py", 2)
     assert native_import["notes"][0] == "sdist:native"
