@@ -13,11 +13,17 @@ from fletlint.linter.rules.importing import findings_at_imports
 
 DOCS = """\
 ## What it does
-Finds each package of the dependency graph that has no wheel for a phone target (an Android ABI
-or an iOS slice) on any configured index, when no other choice of releases avoids it.
+Finds the packages that fail a phone build: for a target (an Android ABI or an iOS slice), a
+package whose release has no installable distribution there, and no release that the
+requirements pulling it in allow has one either (pip's culprit). Each such package is judged
+with the other failing packages held out, as if they installed: a package that only makes the
+phone take an older release is FL002, even while another package fails the build.
 
-The finding is repeated at each `import` of the app that pulls the package in, so an editor shows
-it where the app uses it.
+The message names the package first, then what happens and which requirement holds it there:
+`pydantic-core 2.41.5: no phone wheel in any release allowed; the build fails on all phones
+(pydantic==2.12.5 pins pydantic-core==2.41.5)`. Targets are summarised (`all phones`,
+`android`, `iOS simulators`); the finding's `targets` list them all. The finding is repeated at
+each `import` of the app that pulls the package in, so an editor shows it where the app uses it.
 
 ## Why is this bad?
 `flet build` runs `pip install --only-binary :all:` once per ABI. A package written in C, C++ or
@@ -27,13 +33,19 @@ Rust needs a wheel built for the phone's platform tag (`android_24_arm64_v8a`,
 
 ## Example
 ```
-supabase==2.20.0        # → postgrest → pydantic → pydantic-core (Rust)
+pydantic==2.12.5        # pins pydantic-core==2.41.5, which has no phone wheel
 ```
 
 ## How to fix
-Pin a release that has phone wheels on a configured index (the finding lists them, e.g. from
-`https://pypi.flet.dev`), use a pure-Python alternative, or keep the package off phones with an
-environment marker such as `; sys_platform != "android" and sys_platform != "ios"`.
+The fixes are verified with the other failing packages held out, so each culprit gets its own,
+and on a desktop too (no fix leaves requirements a desktop pip refuses):
+- pin a release that has phone wheels (the package, or the parent that pins it);
+- for `flet[all]`, keep `flet` on every platform and the extra on desktops only (its parts,
+  flet-cli, flet-desktop and flet-web, never run on a phone), or drop the extra;
+- limit `[tool.flet.android].target_arch` to the checked ABIs that have wheels (an ABI gap);
+- a documented pure-Python alternative;
+- last, keep the package off phones with a `platform_system` marker: never offered for `flet` or
+  a package the app imports, since the app could then not start.
 """
 
 

@@ -17,8 +17,13 @@ from fletlint.linter.rules.grouping import (
 
 DOCS = """\
 ## What it does
-Finds packages whose release on a phone differs from the one the same requirements give on a
-desktop, because a package further down has no phone wheel for the newer release.
+Finds packages whose desktop release has no phone wheel while an older release that the
+requirements allow has one: pip installs that older release on the phone (and, along the chain,
+older parents), silently. Also reported while another package fails the build (FL001): it is what
+the phone gets once that one is fixed.
+
+The message says what the phone gets and why: `kiwisolver 1.4.9: no phone wheel; phones get
+kiwisolver 1.4.7 instead of 1.4.9 (matplotlib==3.10.9 requires kiwisolver>=1.3.1)`.
 
 ## Why is this bad?
 pip (and uv) silently backtrack: when `pydantic-core` 2.41.5 has no Android wheel, they may
@@ -27,12 +32,13 @@ desktop: APIs differ, the app fails at run time, only on the device.
 
 ## Example
 ```
-pydantic>=1.9,<3    # desktop: 2.12.5; android: 1.10.24
+pydantic>=1.9,<3    # desktop: 2.12.5; phones: 1.10.24
 ```
 
 ## How to fix
-Pin the package (or the package deeper in the chain) to a release that has phone wheels, so both
-resolutions agree, or accept the older release explicitly with an upper bound.
+Pin the package (or the parent that pins it) to a release that has phone wheels, so both
+resolutions agree, or pin what the phones get next to the declaration, so the desktop runs the
+same releases.
 """
 
 
