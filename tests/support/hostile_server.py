@@ -51,8 +51,10 @@ def _stream(
 ) -> None:
     """Send `chunks` until they end, the client hangs up, or MAX_SECONDS pass."""
     handler.close_connection = True
+    # Said, so that the client does not reuse a connection this server is about to close.
+    headers = {**headers, "Connection": "close"}
     if chunked:
-        headers = {**headers, "Transfer-Encoding": "chunked"}
+        headers["Transfer-Encoding"] = "chunked"
     _head(handler, status, headers)
     ends = time.monotonic() + MAX_SECONDS
     with contextlib.suppress(OSError):  # the client stopped reading: that is the point
@@ -145,7 +147,7 @@ def redirect(location: str, status: int = 302) -> Action:
 
     def act(handler: BaseHTTPRequestHandler, _req: RecordedRequest, _res: _Response) -> None:
         handler.close_connection = True
-        _head(handler, status, {"Location": location, "Content-Length": "0"})
+        _head(handler, status, {"Location": location, "Content-Length": "0", "Connection": "close"})
 
     return act
 
@@ -275,3 +277,24 @@ class _ZeroReader:
         size = self._left if size < 0 else min(size, self._left)
         self._left -= size
         return bytes(size)
+
+
+def dribble(pieces: int = 8, pause: float = 0.05) -> Action:
+    """The normal answer, complete, in `pieces` parts `pause` seconds apart: each request ends
+    in time, but a check made of many of them would not."""
+
+    def act(handler: BaseHTTPRequestHandler, _req: RecordedRequest, res: _Response) -> None:
+        body = res.body
+        step = max(1, len(body) // pieces + 1)
+
+        def parts() -> Iterator[bytes]:
+            for start in range(0, len(body), step):
+                yield body[start : start + step]
+                handler.wfile.flush()
+                time.sleep(pause)
+
+        headers = {k: v for k, v in res.headers.items() if k.lower() != "content-length"}
+        headers["Content-Length"] = str(len(body))
+        _stream(handler, res.status, headers, parts(), chunked=False)
+
+    return act

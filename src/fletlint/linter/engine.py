@@ -25,7 +25,14 @@ from fletlint.linter.index.model import ClientStats, IndexProblem, IndexSource
 from fletlint.linter.index.pipconfig import PipConfigError, PipIndexConfig, read_pip_index_config
 from fletlint.linter.index.urls import make_source
 from fletlint.linter.resolution_store import ResolutionStore, resolution_key
-from fletlint.linter.resolve import Environment, Resolution, Wanted, resolve, roots_for
+from fletlint.linter.resolve import (
+    Environment,
+    Resolution,
+    ResolverMemos,
+    Wanted,
+    resolve,
+    roots_for,
+)
 from fletlint.linter.rules import RULES
 from fletlint.linter.sources.app_files import app_python_files
 from fletlint.linter.sources.imports import ImportScanner
@@ -267,6 +274,8 @@ class Linter:
         constraints = _constraints((*project.constraints, *self.pip_constraints(pip)))
 
         store = ResolutionStore(self.cache_dir() / "resolutions-v1")
+        # One memo per environment for every resolution of this check (targets, fix trials).
+        memos = ResolverMemos()
         source_urls = [x.url for x in sources]
 
         def run(env: Environment, target: Target) -> Resolution:
@@ -285,7 +294,7 @@ class Linter:
             stored = store.load(key, client, env, roots)
             if stored is not None:
                 return stored
-            resolution = resolve(client, env, roots, constraints)
+            resolution = resolve(client, env, roots, constraints, memo=memos.for_env(env))
             # Listing fingerprints cover an index that was down (its files differ when it is
             # back); metadata that could not be read is the one gap they do not see.
             if not client.stats.extra.get("metadata_missing"):

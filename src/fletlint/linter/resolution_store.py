@@ -32,7 +32,7 @@ from fletlint.linter.resolve import (
 )
 from fletlint.linter.storage import store_in_cache
 
-_FORMAT = 1
+_FORMAT = 2  # 2: gave_up and backtracking
 
 
 def resolution_key(
@@ -80,6 +80,8 @@ class ResolutionStore:
         data: dict[str, Any] = {
             "consulted": {n: source.listing(n).fingerprint for n in resolution.consulted},
             "error": resolution.error,
+            "gave_up": resolution.gave_up,
+            "backtracking": list(resolution.backtracking),
             "packages": {n: str(p.version) for n, p in resolution.packages.items()},
             "edges": [
                 [e.parent, e.child, e.text, root_index.get(id(e.declared))]
@@ -100,7 +102,12 @@ def _rebuild(
     for name, fingerprint in data["consulted"].items():
         if source.listing(name).fingerprint != fingerprint:
             return None
-    resolution = Resolution(env, error=data["error"])
+    resolution = Resolution(
+        env,
+        error=data["error"],
+        gave_up=bool(data["gave_up"]),
+        backtracking=tuple(canonicalize_name(n) for n in data["backtracking"]),
+    )
     resolution.consulted = tuple(canonicalize_name(n) for n in data["consulted"])
     for raw_name, raw_version in data["packages"].items():
         name, version = canonicalize_name(raw_name), Version(raw_version)

@@ -8,11 +8,12 @@ so the difference between the two names what the phone cannot have.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Protocol
+from typing import Any, Protocol
 
 from packaging.markers import Marker
 from packaging.requirements import Requirement
@@ -116,6 +117,52 @@ class Candidate:
 
 # How many of the newest matching releases get their metadata read ahead of the resolver.
 _METADATA_LOOKAHEAD = 8
+# pip's budget (pip/_internal/resolution/resolvelib/resolver.py: `try_to_avoid_resolution_too_deep
+# = 2000000`, passed to resolvelib as 200,000 rounds since pip 21.3): a resolution fletlint calls
+# too complex is one pip gives up on too. Affordable because every answer the resolver asks twice
+# comes from the environment's memo.
+MAX_ROUNDS = 200_000
+# How many of the packages a resolution backtracked on most a too-complex finding names.
+_BACKTRACKING_SHOWN = 5
+
+
+class EnvironmentMemo:
+    """What resolutions in one environment ask again and again, each answered once per check.
+
+    The files of each project that fit the environment, the versions each specifier allows, and
+    each release's dependencies there depend only on the environment and the listings, never on
+    the roots or constraints of one resolution: the per-target resolution, the unconstrained one
+    and every trial resolution of the fixes share them. Plain dicts: two threads that compute
+    one answer at once store equal values.
+    """
+
+    def __init__(self, env: Environment) -> None:
+        self.env = env
+        self.by_version: dict[NormalizedName, dict[Version, list[DistFile]]] = {}
+        self.matching: dict[tuple[NormalizedName, str], frozenset[Version]] = {}
+        self.dependencies: dict[tuple[NormalizedName, Version, frozenset[str]], list[Wanted]] = {}
+
+
+class ResolverMemos:
+    """One EnvironmentMemo per environment, for the resolutions of one check (state per run)."""
+
+    def __init__(self) -> None:
+        self._memos: dict[tuple[Any, ...], EnvironmentMemo] = {}
+        self._lock = threading.Lock()
+
+    def for_env(self, env: Environment) -> EnvironmentMemo:
+        key = (
+            env.key,
+            env.python,
+            tuple(sorted(env.markers.items())),
+            env.tags,
+            env.sdist_names,
+        )
+        with self._lock:
+            memo = self._memos.get(key)
+            if memo is None:
+                memo = self._memos[key] = EnvironmentMemo(env)
+            return memo
 
 
 def _pins(specifiers: Sequence[SpecifierSet], version: Version) -> bool:
@@ -159,14 +206,18 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
         source: PackageSource,
         env: Environment,
         constraints: Mapping[NormalizedName, SpecifierSet],
+        memo: EnvironmentMemo | None = None,
     ) -> None:
         self._source = source
         self._env = env
         self._constraints = constraints
-        self._by_version: dict[NormalizedName, dict[Version, list[DistFile]]] = {}
-        # Backtracking asks the same questions many times; these memos keep each answer.
-        self._matching: dict[tuple[NormalizedName, str], frozenset[Version]] = {}
-        self._dependencies: dict[tuple[NormalizedName, Version, frozenset[str]], list[Wanted]] = {}
+        # Backtracking asks the same questions many times, and so do the other resolutions of
+        # the check in this environment: the memo keeps each answer.
+        memo = memo if memo is not None else EnvironmentMemo(env)
+        self._by_version = memo.by_version
+        self._matching = memo.matching
+        self._dependencies = memo.dependencies
+        self._consulted: set[NormalizedName] = set()
 
     def identify(self, requirement_or_candidate: Wanted | Candidate) -> str:
         return requirement_or_candidate.identifier
@@ -194,6 +245,7 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
 
     def _versions(self, name: NormalizedName) -> dict[Version, list[DistFile]]:
         """Fitting files by version, yanked ones included (find_matches decides on those)."""
+        self._consulted.add(name)
         found = self._by_version.get(name)
         if found is None:
             found = defaultdict(list)
@@ -242,7 +294,8 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
 
     @property
     def consulted(self) -> tuple[NormalizedName, ...]:
-        return tuple(sorted(self._by_version))
+        """The projects this resolution read (not every one the shared memo knows)."""
+        return tuple(sorted(self._consulted))
 
     def _matching_versions(
         self, name: NormalizedName, specifier: SpecifierSet, versions: Iterable[Version]
@@ -329,6 +382,10 @@ class Resolution:
     edges: list[Edge] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     error: str | None = None
+    # The resolver ran out of budget: the outcome is unknown, not a failure of the packages.
+    gave_up: bool = False
+    # When it gave up: the packages it backtracked on most, most first.
+    backtracking: tuple[NormalizedName, ...] = ()
     # Every project whose listing the resolution read: what a stored result depends on.
     consulted: tuple[NormalizedName, ...] = ()
 
@@ -381,13 +438,38 @@ def roots_for(
     return roots
 
 
+class _BacktrackRecorder(BaseReporter[Wanted, Candidate, str]):
+    """Counts, per project, how often the resolver rejected a release or met it in a conflict."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[NormalizedName] = Counter()
+
+    def rejecting_candidate(self, criterion: Any, candidate: Candidate) -> None:
+        self.counts[candidate.name] += 1
+
+    def resolving_conflicts(
+        self, causes: Collection[RequirementInformation[Wanted, Candidate]]
+    ) -> None:
+        for cause in causes:
+            self.counts[cause.requirement.name] += 1
+            if cause.parent is not None:
+                self.counts[cause.parent.name] += 1
+
+    def most(self) -> tuple[NormalizedName, ...]:
+        ranked = sorted(self.counts.items(), key=lambda item: (-item[1], item[0]))
+        return tuple(name for name, _ in ranked[:_BACKTRACKING_SHOWN])
+
+
 def _record_failure(
     resolution: Resolution,
     exc: ResolutionImpossible[Wanted, Candidate] | ResolutionTooDeep,
     max_rounds: int,
+    recorder: _BacktrackRecorder,
 ) -> None:
     if isinstance(exc, ResolutionTooDeep):
         resolution.error = f"gave up after {max_rounds} rounds of backtracking"
+        resolution.gave_up = True
+        resolution.backtracking = recorder.most()
         return
     resolution.error = "no set of releases satisfies every requirement"
     for cause in exc.causes:
@@ -405,17 +487,20 @@ def resolve(
     env: Environment,
     roots: Sequence[Wanted],
     constraints: Mapping[NormalizedName, SpecifierSet] | None = None,
-    max_rounds: int = 2000,
+    max_rounds: int = MAX_ROUNDS,
+    memo: EnvironmentMemo | None = None,
 ) -> Resolution:
-    provider = Provider(source, env, constraints or {})
-    resolver: Resolver[Wanted, Candidate, str] = Resolver(provider, BaseReporter())
+    """Resolve `roots` in `env`; `memo`: the check's memo for `env` (ResolverMemos.for_env)."""
+    provider = Provider(source, env, constraints or {}, memo)
+    recorder = _BacktrackRecorder()
+    resolver: Resolver[Wanted, Candidate, str] = Resolver(provider, recorder)
     resolution = Resolution(env)
     source.prefetch(r.name for r in roots)
     try:
         result = resolver.resolve(roots, max_rounds=max_rounds)
     except (ResolutionImpossible, ResolutionTooDeep) as exc:
         resolution.consulted = provider.consulted
-        _record_failure(resolution, exc, max_rounds)
+        _record_failure(resolution, exc, max_rounds, recorder)
         return resolution
     resolution.consulted = provider.consulted
     for candidate in result.mapping.values():

@@ -92,7 +92,6 @@ _NAMES_NS = "fletlint/archive-names"
 _ARCHIVE_NS = "fletlint/archive"
 _TAIL = 65536  # bytes asked for first when reading a wheel's central directory (like uv / pip)
 _REDIRECTS = (301, 302, 303, 307, 308)
-_CHUNK = 65536
 
 # Seconds before a later check asks an index that failed again, doubled per failure up to the
 # maximum: an index that is down does not make every keystroke wait for it, and one that is
@@ -680,7 +679,7 @@ class IndexClient:
                         f"(Content-Length {int(declared)})"
                     )
                 inflater = _Inflater(encoding, limit, what)
-                for chunk in r.iter_raw(_CHUNK):
+                for chunk in r.iter_raw():  # as received: a chunk size would wait to fill it
                     inflater.feed(chunk)
                     if time.monotonic() > ends:
                         raise _SourceError(self._deadline_message(what, started))

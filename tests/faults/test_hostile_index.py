@@ -1,0 +1,401 @@
+"""A hostile index: every attack ends in a clean answer, within bounds, with no secret printed.
+
+The index is the test suite's PyPI mirror behind Basic auth (so every output is also searched for
+the password), made hostile per test by tests/support/hostile_server.py. Flet's index stays
+healthy: the check must still answer for what it serves. The clean answer is one FL005 naming the
+index (or, where the attack only costs a shortcut, the right answer and no FL005); never an
+internal error, a traceback, a hang, or memory in gigabytes. The memory-heavy attacks are measured
+in a subprocess under an address-space limit in test_hostile_memory.py.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fletlint.cli import main
+from fletlint.linter.index.limits import MAX_PAGE_BYTES, MiB
+from tests.cli.helpers import Run, project
+from tests.conftest import MakeIndex
+from tests.support import hostile_server as hostile
+from tests.support.faults import Action, Faults
+from tests.support.index_server import LocalIndex
+from tests.support.universe import Universe
+from tests.support.wheels import build_wheel, wheel_filename
+
+USER, PASSWORD = "alice", "s3cr3t-pw"
+FAST = ("--python-version", "3.12", "--target", "android_24_arm64_v8a")
+# Per-read timeout; the request deadline is 6 times this, the check's 30 times.
+TIMEOUT = "0.5"
+
+
+@pytest.fixture(autouse=True)
+def short_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLETLINT_TIMEOUT", TIMEOUT)
+
+
+@dataclass
+class Outcome:
+    run: Run
+
+    def fl005(self) -> list[dict[str, Any]]:
+        return [f for f in self.run.json()["findings"] if f["code"] == "FL005"]
+
+    def packages(self) -> dict[str, str]:
+        return dict(self.run.json()["targets"][0]["packages"])
+
+
+def clean(run: Run) -> None:
+    """No crash, no traceback, no secret: whatever the attack was."""
+    assert "Traceback" not in run.out + run.err, run.err
+    assert "internal error" not in run.err, run.err
+    assert PASSWORD not in run.out + run.err
+
+
+def run_check(
+    capsys: pytest.CaptureFixture[str], app: Path, index_url: str, flet_url: str, *extra: str
+) -> Outcome:
+    args = ["check", str(app), "--format", "json", "--index-url", index_url]
+    code = main([*args, "--flet-index-url", flet_url, *FAST, *extra])
+    captured = capsys.readouterr()
+    run = Run(code, captured.out, captured.err)
+    clean(run)
+    assert code in (0, 1), run.err
+    return Outcome(run)
+
+
+@pytest.fixture
+def private_pypi(make_index: MakeIndex, universe: Universe) -> Iterator[LocalIndex]:
+    yield make_index(universe.pypi_dir, yanked=universe.yanked, auth=(USER, PASSWORD))
+
+
+def _creds(index: LocalIndex) -> str:
+    return index.url_with_credentials(USER, PASSWORD)
+
+
+def _one_problem(outcome: Outcome, index: LocalIndex) -> str:
+    problems = outcome.fl005()
+    assert len(problems) == 1, problems
+    (problem,) = problems
+    assert problem["notes"] == [f"http://***@127.0.0.1:{index.port}/simple/"]
+    return str(problem["message"])
+
+
+def _entry(url: str, filename: str, **fields: Any) -> dict[str, Any]:
+    return {"url": url, "filename": filename, "hashes": {}, **fields}
+
+
+def _page(*files: Any) -> bytes:
+    return json.dumps(
+        {"meta": {"api-version": "1.1"}, "name": "msgpack", "files": list(files)}
+    ).encode()
+
+
+# -- bodies without end ---------------------------------------------------------------------------
+
+BODY_ATTACKS: dict[str, tuple[Action, str]] = {
+    "content-length-2GB": (hostile.huge_declared(), "(Content-Length 2147483648)"),
+    "endless-chunked": (hostile.endless_chunked(), f"larger than the {MAX_PAGE_BYTES // MiB} MiB"),
+    "gzip-bomb-6GiB": (hostile.gzip_bomb(), "limit (decompressed)"),
+    "trickle-1-byte": (hostile.trickle(0.05), "deadline per request"),
+}
+
+
+@pytest.mark.parametrize("attack", sorted(BODY_ATTACKS))
+def test_a_page_without_end_is_one_fl005_at_its_limit(
+    attack: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    private_pypi: LocalIndex,
+    flet_index: LocalIndex,
+    isolated_env: Path,
+) -> None:
+    action, said = BODY_ATTACKS[attack]
+    Faults().on(r"^/simple/", action).install(private_pypi)
+    outcome = run_check(
+        capsys, project(tmp_path, "msgpack\n"), _creds(private_pypi), flet_index.url
+    )
+    message = _one_problem(outcome, private_pypi)
+    assert said in message
+    # Flet's index still answers for msgpack.
+    assert outcome.packages()["msgpack"] == "1.1.2"
+    # Nothing beyond the limit was stored: the cache holds no page of that size.
+    stored = [p.stat().st_size for p in isolated_env.rglob("*") if p.is_file()]
+    assert max(stored, default=0) < MAX_PAGE_BYTES
+
+
+def test_an_unknown_content_encoding_is_one_fl005(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    private_pypi: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    def brotli(handler: Any, _req: Any, _res: Any) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/vnd.pypi.simple.v1+json")
+        handler.send_header("Content-Encoding", "br")
+        handler.send_header("Content-Length", "4")
+        handler.end_headers()
+        handler.wfile.write(b"\x8b\x00\x80\x03")
+
+    Faults().on(r"^/simple/", brotli).install(private_pypi)
+    outcome = run_check(
+        capsys, project(tmp_path, "msgpack\n"), _creds(private_pypi), flet_index.url
+    )
+    assert "unsupported Content-Encoding 'br'" in _one_problem(outcome, private_pypi)
+
+
+# -- JSON pages of the wrong shape -----------------------------------------------------------------
+
+SHAPES: dict[str, tuple[bytes, str]] = {
+    "nested-100000-deep": (hostile.deeply_nested(), "nested too deeply"),
+    "a-list": (b"[]", "the page is a list, not an object"),
+    "a-string": (b'"simple"', "the page is a string"),
+    "null": (b"null", "the page is null"),
+    "files-null": (b'{"files": null}', "files is null, not a list"),
+    "files-5": (b'{"files": 5}', "files is a number, not a list"),
+    "entry-a-number": (b'{"files": [5]}', "files[0] is a number"),
+    "url-null": (_page({"url": None, "filename": "msgpack-1.0.0.tar.gz"}), "files[0].url is null"),
+    "hashes-a-list": (
+        _page(_entry("msgpack-1.0.0.tar.gz", "msgpack-1.0.0.tar.gz", hashes=["sha256"])),
+        "files[0].hashes is a list",
+    ),
+    "requires-python-a-number": (
+        _page(_entry("msgpack-1.0.0.tar.gz", "msgpack-1.0.0.tar.gz", **{"requires-python": 3})),
+        "files[0].requires-python is a number",
+    ),
+    "yanked-an-object": (
+        _page(_entry("msgpack-1.0.0.tar.gz", "msgpack-1.0.0.tar.gz", yanked={})),
+        "files[0].yanked is an object",
+    ),
+    "core-metadata-a-list": (
+        _page(_entry("msgpack-1.0.0.tar.gz", "msgpack-1.0.0.tar.gz", **{"core-metadata": []})),
+        "files[0].core-metadata is a list",
+    ),
+    "lone-surrogate-url": (
+        b'{"files": [{"url": "msgpack-1.0.0.tar.gz\\udc80", "hashes": {}}]}',
+        "lone surrogate",
+    ),
+    "not-utf8": (b'{"files": ["\xff\xfe"]}', "unreadable page"),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_a_json_page_of_the_wrong_shape_is_one_fl005(
+    shape: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    private_pypi: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    document, said = SHAPES[shape]
+    Faults().on(r"^/simple/", hostile.json_page(document)).install(private_pypi)
+    outcome = run_check(
+        capsys, project(tmp_path, "msgpack\n"), _creds(private_pypi), flet_index.url
+    )
+    message = _one_problem(outcome, private_pypi)
+    assert said in message
+    assert outcome.packages()["msgpack"] == "1.1.2"
+
+
+# -- containment ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "filename"),
+    [("file:///etc/passwd", "msgpack-1.0.0.tar.gz"), ("file:///dev/zero", "msgpack-9.0.0.tar.gz")],
+)
+def test_a_remote_page_linking_to_local_files_is_refused(
+    url: str,
+    filename: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    private_pypi: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    Faults().on(r"^/simple/", hostile.json_page(_page(_entry(url, filename)))).install(private_pypi)
+    outcome = run_check(
+        capsys, project(tmp_path, "msgpack\n"), _creds(private_pypi), flet_index.url
+    )
+    message = _one_problem(outcome, private_pypi)
+    assert f"links to {url}" in message
+    assert "the link is ignored" in message
+    # The file was never a candidate: msgpack comes from Flet's index as usual.
+    assert outcome.packages()["msgpack"] == "1.1.2"
+
+
+def test_a_redirect_to_another_host_is_refused_for_an_index_with_credentials(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    private_pypi: LocalIndex,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    Faults().on(r"^/simple/", hostile.redirect(pypi_index.url + "msgpack/")).install(private_pypi)
+    outcome = run_check(
+        capsys, project(tmp_path, "msgpack\n"), _creds(private_pypi), flet_index.url
+    )
+    message = _one_problem(outcome, private_pypi)
+    assert f"redirects to another host (127.0.0.1:{pypi_index.port})" in message
+    assert "credentials" in message
+    # The other host was never asked: the credentials never had a chance to leave.
+    assert pypi_index.requests_to("/simple/") == []
+
+
+def test_a_redirect_to_another_host_is_followed_for_an_index_without_credentials(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    make_index: MakeIndex,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+    universe: Universe,
+) -> None:
+    mirror = make_index(universe.pypi_dir)
+    Faults().on(r"^/simple/msgpack/$", hostile.redirect(pypi_index.url + "msgpack/")).install(
+        mirror
+    )
+    outcome = run_check(capsys, project(tmp_path, "msgpack\n"), mirror.url, flet_index.url)
+    assert outcome.fl005() == []
+    assert pypi_index.requests_to("/simple/msgpack/")
+
+
+@pytest.mark.parametrize(
+    ("target", "said"),
+    [("file:///etc/passwd", "not an http URL"), ("http://[::1/x", "URL in location header")],
+)
+def test_a_redirect_to_a_local_file_or_a_broken_url_is_one_fl005(
+    target: str,
+    said: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    private_pypi: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    Faults().on(r"^/simple/", hostile.redirect(target)).install(private_pypi)
+    outcome = run_check(
+        capsys, project(tmp_path, "msgpack\n"), _creds(private_pypi), flet_index.url
+    )
+    assert said in _one_problem(outcome, private_pypi)
+
+
+def test_a_redirect_loop_stops_at_the_limit(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    private_pypi: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    Faults().on(r"^/simple/", hostile.redirect("/simple/msgpack/")).install(private_pypi)
+    outcome = run_check(
+        capsys, project(tmp_path, "msgpack\n"), _creds(private_pypi), flet_index.url
+    )
+    assert "more than 10 redirects" in _one_problem(outcome, private_pypi)
+
+
+# -- metadata and archives that lie ---------------------------------------------------------------
+
+PYDANTIC = wheel_filename("pydantic", "2.12.5")
+
+
+def test_a_huge_pep658_file_falls_back_to_the_wheel_and_the_answer_stays_right(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    private_pypi: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    Faults().on(r"\.metadata$", hostile.huge_declared(1200 * MiB)).install(private_pypi)
+    app = project(tmp_path, "pydantic==2.12.5\n")
+    outcome = run_check(capsys, app, _creds(private_pypi), flet_index.url)
+    assert outcome.fl005() == []
+    # pydantic's dependencies were read from the wheel itself: pydantic-core is in the answer.
+    assert "pydantic-core" in outcome.run.out
+    assert private_pypi.requests_to(f"/files/{PYDANTIC}")
+
+
+def test_a_range_answered_with_a_huge_whole_file_is_one_fl005(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    private_pypi: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    private_pypi.pep658 = False
+    Faults().on(rf"{PYDANTIC}$", hostile.whole_file_for_range()).install(private_pypi)
+    app = project(tmp_path, "pydantic==2.12.5\n")
+    outcome = run_check(capsys, app, _creds(private_pypi), flet_index.url)
+    message = _one_problem(outcome, private_pypi)
+    assert "larger than the 64 MiB limit" in message
+
+
+def _bomb_index(make_index: MakeIndex, tmp_path: Path, archive: Path) -> LocalIndex:
+    """An index listing only `archive` (served from outside its folder) for project `bomb`."""
+    empty = tmp_path / "empty-index"
+    empty.mkdir()
+    index = make_index(empty, pep658=False)
+    page = _page(_entry(f"{index.files_url}{archive.name}", archive.name))
+    faults = Faults().on(r"^/simple/bomb/$", hostile.json_page(page))
+    faults.on(rf"^/files/{archive.name}$", hostile.serve_file(archive))
+    faults.install(index)
+    return index
+
+
+def test_a_wheel_whose_metadata_member_is_a_zip_bomb_is_one_fl005(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    make_index: MakeIndex,
+    flet_index: LocalIndex,
+) -> None:
+    store = tmp_path / "store"
+    store.mkdir()
+    # 256 MiB of zeros in about 256 kB, both zip headers claiming 2,000 bytes.
+    wheel = hostile.bomb_wheel(store, "bomb", "1.0", inflated=256 * MiB, claimed=2000)
+    index = _bomb_index(make_index, tmp_path, wheel)
+    app = tmp_path / "app"
+    app.mkdir()
+    outcome = run_check(capsys, project(app, "bomb\n"), index.url, flet_index.url)
+    (problem,) = outcome.fl005()
+    assert "metadata of bomb-1.0-py3-none-any.whl could not be read" in problem["message"]
+    # Read by ranges first (the lie caught by the bytes produced), then the whole file.
+    assert any(r.is_range for r in index.requests_to("/files/"))
+
+
+def test_an_sdist_that_inflates_without_end_is_one_fl005(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    make_index: MakeIndex,
+    flet_index: LocalIndex,
+) -> None:
+    store = tmp_path / "store"
+    store.mkdir()
+    sdist = hostile.tar_bomb_sdist(store, "bomb", "1.0", inflated=300 * MiB)
+    index = _bomb_index(make_index, tmp_path, sdist)
+    app = tmp_path / "app"
+    app.mkdir()
+    outcome = run_check(capsys, project(app, "bomb\n"), index.url, flet_index.url)
+    (problem,) = outcome.fl005()
+    assert "metadata of bomb-1.0.tar.gz could not be read" in problem["message"]
+
+
+def test_a_check_deadline_ends_a_check_that_many_slow_pages_would_keep_alive(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    make_index: MakeIndex,
+    flet_index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 0.1 s reads: 0.6 s per request, 3 s per check. Every answer is complete within its own
+    # deadline, but a chain of 16 dependencies read one after the other takes far longer.
+    monkeypatch.setenv("FLETLINT_TIMEOUT", "0.1")
+    folder = tmp_path / "index"
+    for n in range(16):
+        build_wheel(folder, f"link{n}", "1.0", requires_dist=[f"link{n + 1}"] if n < 15 else [])
+    index = make_index(folder)
+    Faults().on(r"^/(simple|files)/", hostile.dribble(pieces=6, pause=0.06)).install(index)
+    app = tmp_path / "app"
+    app.mkdir()
+    outcome = run_check(capsys, project(app, "link0\n"), index.url, flet_index.url)
+    (problem,) = outcome.fl005()
+    assert "the check's 3 s deadline passed" in problem["message"]
