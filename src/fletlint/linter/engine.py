@@ -20,6 +20,7 @@ from packaging.utils import NormalizedName, canonicalize_name
 from fletlint.linter.analysis import Analysis, TargetResult
 from fletlint.linter.findings import Finding, InputError, Severity
 from fletlint.linter.fixes import attach_fixes
+from fletlint.linter.flet_model import FletChoice
 from fletlint.linter.index.client import IndexClient
 from fletlint.linter.index.model import ClientStats, IndexProblem, IndexSource
 from fletlint.linter.index.pipconfig import PipConfigError, PipIndexConfig, read_pip_index_config
@@ -103,6 +104,10 @@ class Report:
     stats: ClientStats
     elapsed: float
     package_names: frozenset[str] = field(default_factory=frozenset)
+    # The flet-cli whose rules read the project (installed, resolved or newest known), and the
+    # full version of the Python it bundles.
+    flet_build: FletChoice | None = None
+    python_full: str = ""
     # Only from check(fixes=False): computes the fixes the check left out. Calls must not overlap.
     fixes_later: FixesLater | None = field(default=None, repr=False, compare=False)
 
@@ -363,6 +368,8 @@ class Linter:
             stats=client.stats,
             elapsed=time.perf_counter() - started,
             package_names=names,
+            flet_build=project.flet_build,
+            python_full=bundled.full,
             fixes_later=None if fixes else fixes_later,
         )
 

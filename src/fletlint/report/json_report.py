@@ -56,6 +56,22 @@ def subject_data(subject: PackageSubject | None) -> dict[str, Any] | None:
     return data
 
 
+def _flet_data(report: Report) -> dict[str, Any] | None:
+    """Which flet-cli's rules read the project, and why (installed, requirement, newest known)."""
+    choice = report.flet_build
+    if choice is None:
+        return None
+    return {
+        "flet_cli": str(choice.version),
+        "how": choice.how,
+        "detail": choice.detail,
+        "rules": choice.rules.series,
+        "python_table": choice.rules.python.release_date,
+        "python_full": report.python_full,
+        "newer_than_table": choice.newer_than_table,
+    }
+
+
 def render(report: Report) -> str:
     document = {
         "schema": "fletlint-report",
@@ -63,6 +79,7 @@ def render(report: Report) -> str:
         "fletlint_version": __version__,
         "project": str(report.project.root),
         "python": report.python,
+        "flet": _flet_data(report),
         "targets": [
             {
                 "name": r.target.name,

@@ -92,7 +92,10 @@ def describe_all(report: Report) -> str:
 
 
 def render(report: Report, console: Console) -> None:
-    console.print(Text(f"{describe_all(report)} (Python {report.python})", "dim"))
+    python = report.python_full or report.python
+    console.print(Text(f"{describe_all(report)} (Python {python})", "dim"))
+    if report.flet_build is not None:
+        console.print(Text(f"read as {report.flet_build.describe()}", "dim"))
     for finding in report.findings:
         console.print(render_finding(finding))
     console.print(target_table(report))
