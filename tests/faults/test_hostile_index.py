@@ -397,5 +397,5 @@ def test_a_check_deadline_ends_a_check_that_many_slow_pages_would_keep_alive(
     app = tmp_path / "app"
     app.mkdir()
     outcome = run_check(capsys, project(app, "link0\n"), index.url, flet_index.url)
-    (problem,) = outcome.fl005()
-    assert "the check's 3 s deadline passed" in problem["message"]
+    messages = [p["message"] for p in outcome.fl005()]
+    assert any("the check's 3 s deadline passed" in m for m in messages), messages
