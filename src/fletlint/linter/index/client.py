@@ -62,7 +62,7 @@ from fletlint.linter.index.pages import (
     parse_html_page,
     parse_json_page,
 )
-from fletlint.linter.index.snapshot import load_snapshot, snapshot_files
+from fletlint.linter.index.snapshot import hosted_pure_files, load_snapshot, snapshot_files
 from fletlint.linter.index.urls import (
     InvalidURLError,
     check_url,
@@ -415,6 +415,8 @@ class IndexClient:
         self._problems: list[IndexProblem] = []
         self._reported: set[str] = set()
         self._dead: set[str] = set()
+        # (source URL, project) the embedded snapshot answered for (the index was unreadable).
+        self._snapshot_answered: set[tuple[str, str]] = set()
         # Per source URL that failed: (when it may be asked again, back-off, its message).
         self._retry: dict[str, tuple[float, float, str]] = {}
         # Listings (project names) and metadata (file URLs) read while something failed: a later
@@ -773,6 +775,13 @@ class IndexClient:
                 if (dist.index, dist.url) not in seen:
                     seen.add((dist.index, dist.url))
                     files.append(dist)
+        for source in self.sources:
+            # The snapshot's `hosted_pure` (flet-desktop, ...): pure wheels on the Flet index,
+            # which an unreadable index must not turn into "no phone wheel".
+            if (source.url, project) in self._snapshot_answered:
+                base = split_credentials(source.url)[0]
+                versions = [f.version for f in files if f.index != source.name]
+                files += hosted_pure_files(project, versions, source.name, base)
         return ProjectListing(project, tuple(files))
 
     def _files_from(self, source: IndexSource, project: str) -> list[DistFile]:
@@ -811,6 +820,8 @@ class IndexClient:
         if not self._is_snapshot_source(source):
             return []
         self._count("snapshot_listings")
+        with self._lock:
+            self._snapshot_answered.add((source.url, project))
         return list(snapshot_files(project, source.name, split_credentials(source.url)[0]))
 
     def _with_source_credentials(self, page_url: str, source_url: str) -> str:

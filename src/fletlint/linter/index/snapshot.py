@@ -8,6 +8,7 @@ When pypi.flet.dev cannot be read, resolving against nothing would report every 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -145,4 +146,34 @@ def snapshot_files(name: str, index: str, base_url: str) -> tuple[DistFile, ...]
                         from_snapshot=True,
                     )
                 )
+    return tuple(files)
+
+
+def hosted_pure_files(
+    name: str, versions: Iterable[Version], index: str, base_url: str
+) -> tuple[DistFile, ...]:
+    """Pure wheels the Flet index serves for `flet`, `flet-desktop`, ... (the snapshot's
+    `hosted_pure`), one per release the other indexes list: what the index would add when it
+    cannot be read. Unknown projects give no files."""
+    snap = load_snapshot()
+    project = str(canonicalize_name(name))
+    if project not in snap.hosted_pure:
+        return ()
+    dist = project.replace("-", "_")
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    files = []
+    for version in sorted(set(versions)):
+        filename = f"{dist}-{version}-py3-none-any.whl"
+        files.append(
+            DistFile(
+                filename=filename,
+                url=f"{base}{project}/{filename}",
+                index=index,
+                name=project,
+                version=version,
+                is_wheel=True,
+                tags=frozenset({Tag("py3", "none", "any")}),
+                from_snapshot=True,
+            )
+        )
     return tuple(files)
