@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from fletlint.linter.analysis import Analysis
 from fletlint.linter.findings import Finding, Severity
+from fletlint.linter.index.urls import redact_text
 from fletlint.linter.rules.base import Rule
 
 DOCS = """\
@@ -27,7 +28,9 @@ def check(analysis: Analysis) -> Iterator[Finding]:
             yield Finding(
                 code="FL006",
                 severity=Severity.INFO,
-                message=f"cannot check {declared.text!r}: {declared.uncheckable_reason}",
+                message=redact_text(
+                    f"cannot check {declared.text!r}: {declared.uncheckable_reason}"
+                ),
                 location=declared.location,
                 package=declared.requirement.name if declared.requirement else None,
             )
