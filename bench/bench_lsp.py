@@ -125,7 +125,9 @@ async def run(options: argparse.Namespace) -> None:
             "HOME": str(work),
             "XDG_CACHE_HOME": str(work / "xdg-cache"),
         }
-        env = {k: v for k, v in env.items() if not (k.startswith("PIP_") and k != "PIP_CONFIG_FILE")}
+        env = {
+            k: v for k, v in env.items() if not (k.startswith("PIP_") and k != "PIP_CONFIG_FILE")
+        }
         client = LanguageClient("fletlint-bench", "1")
         arrivals: asyncio.Queue[tuple[float, list[types.Diagnostic]]] = asyncio.Queue()
 
@@ -151,7 +153,9 @@ async def run(options: argparse.Namespace) -> None:
         client.text_document_did_open(
             types.DidOpenTextDocumentParams(
                 text_document=types.TextDocumentItem(
-                    uri=uri, language_id="pip-requirements", version=version,
+                    uri=uri,
+                    language_id="pip-requirements",
+                    version=version,
                     text=requirements.read_text(),
                 )
             )

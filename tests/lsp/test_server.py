@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -29,12 +30,24 @@ TIMEOUT = 60.0
 class Session:
     client: LanguageClient
     root: Path
+    pulls: bool = False  # the client asks for diagnostics (LSP 3.17) instead of being sent them
+    opened: set[str] = field(default_factory=set)  # URIs
 
     def uri(self, name: str) -> str:
         return (self.root / name).as_uri()
 
+    async def pull(self, name: str) -> Sequence[types.Diagnostic]:
+        report = await self.client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(
+                text_document=types.TextDocumentIdentifier(uri=self.uri(name))
+            )
+        )
+        assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+        return report.items
+
     def open(self, name: str, text: str | None = None, language: str = "plaintext") -> str:
         uri = self.uri(name)
+        self.opened.add(uri)
         self.client.text_document_did_open(
             types.DidOpenTextDocumentParams(
                 text_document=types.TextDocumentItem(
@@ -60,12 +73,16 @@ class Session:
     async def diagnostics(
         self, name: str, until: Callable[[Sequence[types.Diagnostic]], bool]
     ) -> Sequence[types.Diagnostic]:
-        """The file's diagnostics once `until` holds for them (polled: they may already be in)."""
+        """The file's diagnostics once `until` holds for them (polled: they may already be in;
+        pulled, when the client pulls and the file is open)."""
         uri = self.uri(name)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + TIMEOUT
         while True:
-            found = self.client.diagnostics.get(uri)
+            if self.pulls and uri in self.opened:
+                found: Sequence[types.Diagnostic] | None = await self.pull(name)
+            else:
+                found = self.client.diagnostics.get(uri)
             if found is not None and until(found):
                 return found
             if loop.time() > deadline:
@@ -78,10 +95,12 @@ def _codes(diagnostics: Sequence[types.Diagnostic]) -> set[str]:
     return {str(d.code) for d in diagnostics}
 
 
-@pytest_asyncio.fixture
-async def lsp(
-    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex
+@asynccontextmanager
+async def session(
+    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex, *, pulls: bool
 ) -> AsyncIterator[Session]:
+    """A server on a project reading the local indexes. `pulls`: VS Code's capabilities as they
+    are (diagnostics by pull); otherwise without pull support (as Neovim 0.7: by push)."""
     root = tmp_path / "app"
     root.mkdir()
     (root / "pyproject.toml").write_text(
@@ -90,19 +109,47 @@ async def lsp(
         f'flet-index-url = "{flet_index.url}"\n'
         'python-version = "3.12"\n'
     )
+    capabilities = client_capabilities("visual-studio-code")
+    assert capabilities.text_document is not None and capabilities.workspace is not None
+    if pulls:
+        # What vscode-languageclient 9 (VS Code 1.100) sends; pytest-lsp's copy predates it.
+        capabilities.text_document.diagnostic = types.DiagnosticClientCapabilities(
+            dynamic_registration=True, related_document_support=False
+        )
+        capabilities.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(
+            refresh_support=True
+        )
     config = ClientServerConfig(server_command=[sys.executable, "-m", "fletlint", "lsp"])
     client = await config.start()
     assert isinstance(client, LanguageClient)
     await client.initialize_session(
         types.InitializeParams(
-            capabilities=client_capabilities("visual-studio-code"),
+            capabilities=capabilities,
             root_uri=tmp_path.as_uri(),
             workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="tmp")],
         )
     )
-    yield Session(client, root)
+    yield Session(client, root, pulls=pulls)
     await client.shutdown_session()
-    await client.stop()
+    await client.stop()  # type: ignore[no-untyped-call]
+
+
+@pytest_asyncio.fixture
+async def lsp(
+    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex
+) -> AsyncIterator[Session]:
+    """A client that is sent diagnostics (push)."""
+    async with session(tmp_path, pypi_index, flet_index, pulls=False) as started:
+        yield started
+
+
+@pytest_asyncio.fixture
+async def lsp_pull(
+    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex
+) -> AsyncIterator[Session]:
+    """A client that pulls diagnostics (VS Code)."""
+    async with session(tmp_path, pypi_index, flet_index, pulls=True) as started:
+        yield started
 
 
 async def test_pin_without_phone_wheel_is_an_fl001_diagnostic_on_the_requirement(
@@ -273,3 +320,74 @@ async def test_garbage_documents_never_stop_the_server(lsp: Session) -> None:
         )
     )
     assert hover is not None
+
+
+# -- while typing: pull diagnostics, code actions that wait, state per check -------------------
+
+
+async def test_a_pulling_client_gets_the_newest_diagnostics_by_pull_and_no_push(
+    lsp_pull: Session,
+) -> None:
+    lsp = lsp_pull
+    (lsp.root / "requirements.txt").write_text("pydantic==2.12.5\n")
+    uri = lsp.open("requirements.txt")
+    found = await lsp.pull("requirements.txt")  # waits for the first check
+    assert "FL001" in _codes(found)
+    lsp.change("requirements.txt", "anyio\n")
+    # Asked right after the change: answered from the check of the new text, not the old one.
+    assert not await lsp.pull("requirements.txt")
+    assert uri not in lsp.client.diagnostics  # an open document is never pushed as well
+
+
+async def test_a_pulling_client_is_sent_the_diagnostics_of_files_it_has_not_opened(
+    lsp_pull: Session,
+) -> None:
+    lsp = lsp_pull
+    (lsp.root / "requirements.txt").write_text("pydantic==2.12.5\n")
+    (lsp.root / "main.py").write_text("import pydantic\n")
+    lsp.open("main.py", language="python")
+    await lsp.pull("main.py")
+    pushed = await lsp.diagnostics("requirements.txt", lambda d: "FL001" in _codes(d))
+    assert pushed[0].range.start.line == 0
+    # Opened now: the pushed copy is withdrawn and the pulled one takes over.
+    lsp.open("requirements.txt")
+    assert "FL001" in _codes(await lsp.pull("requirements.txt"))
+    assert not lsp.client.diagnostics.get(lsp.uri("requirements.txt"))
+
+
+async def test_a_code_action_right_after_an_edit_waits_for_its_check(lsp: Session) -> None:
+    (lsp.root / "requirements.txt").write_text("anyio\n")
+    uri = lsp.open("requirements.txt")
+    await lsp.diagnostics("requirements.txt", lambda d: not d)
+    lsp.change("requirements.txt", "pydantic==2.12.5\n")
+    # No waiting for the diagnostics: Ctrl+. straight after typing.
+    actions = await lsp.client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(
+                start=types.Position(line=0, character=2), end=types.Position(line=0, character=2)
+            ),
+            context=types.CodeActionContext(diagnostics=[]),
+        )
+    )
+    titles = [a.title for a in actions or [] if isinstance(a, types.CodeAction)]
+    assert any(t.startswith("pin pydantic==2.12.5") for t in titles), titles
+
+
+async def test_an_index_that_comes_back_is_read_again_by_the_next_check(
+    lsp: Session, flet_index: LocalIndex
+) -> None:
+    (lsp.root / "requirements.txt").write_text("msgpack\n")
+    flet_index.down()
+    lsp.open("requirements.txt")
+    found = await lsp.diagnostics("requirements.txt", lambda d: "FL005" in _codes(d))
+    assert any(flet_index.url.rstrip("/") in d.message for d in found if d.code == "FL005")
+    # Still down: a later check says so again (the problem belongs to each check).
+    lsp.change("requirements.txt", "msgpack\n\n")
+    await lsp.diagnostics("requirements.txt", lambda d: "FL005" in _codes(d))
+    flet_index.up()
+    # Past the client's first back-off (RETRY_FIRST, 1 s), the next check asks the index again.
+    await asyncio.sleep(1.5)
+    lsp.change("requirements.txt", "msgpack\n", version=3)
+    assert "FL005" not in _codes(await lsp.diagnostics("requirements.txt", lambda d: not d))
+    assert flet_index.requests_to("/simple/msgpack/")

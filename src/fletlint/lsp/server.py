@@ -5,6 +5,14 @@ nearest pyproject.toml or requirements.txt above it, within the workspace folder
 schedules a check of that project with the unsaved texts of its open documents; the check runs
 in a thread (a first check reads indexes for seconds), debounced, and only the newest result is
 published. Each project keeps one Linter, so its caches serve every later check.
+
+Diagnostics come first: a check runs without its fixes (verifying a fix costs resolutions) and
+publishes; the fixes are computed afterwards in the background, a finding at a time, and given
+up as soon as a newer change arrives. A code action waits for the check of the newest text and
+for the fixes it needs, rather than answering nothing. Clients that pull diagnostics
+(`textDocument/diagnostic`, LSP 3.17) get them by pull for their open documents, and by push
+only for files they have not opened (findings about a requirements file while main.py is open);
+other clients get them by push.
 """
 
 from __future__ import annotations
@@ -26,14 +34,17 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from fletlint import __version__
 from fletlint.config import settings_for
-from fletlint.linter.engine import Linter, Report
+from fletlint.linter.engine import FixingCancelled, Linter, Report
 from fletlint.linter.findings import Finding, InputError, Location
 from fletlint.linter.modules import ModuleIndex
 from fletlint.lsp import convert
 
 # Seconds of quiet after the last change before a check starts: typing does not start a
-# resolution per keystroke, and the newest text is the one checked.
-DEBOUNCE = 0.3
+# check per keystroke, and the newest text is the one checked. Short: a warm check is cheap.
+DEBOUNCE = 0.1
+# How long a pull or a code action waits for the check of the newest text before it answers
+# with what it has.
+WAIT_FOR_CHECK = 60.0
 PROJECT_FILES = ("pyproject.toml", "requirements.txt")
 
 
@@ -72,9 +83,16 @@ class Project:
     linter: Linter | None = None
     generation: int = 0  # bumped by every change; a check publishes only if still the newest
     pending: asyncio.Task[None] | None = None
+    # Set while the shown diagnostics are those of the newest texts; cleared by every change.
+    settled: asyncio.Event = field(default_factory=asyncio.Event)
     report: Report | None = None
     report_texts: dict[Path, str] = field(default_factory=dict)  # the buffers the report saw
-    published: set[str] = field(default_factory=set)  # URIs showing this project's diagnostics
+    by_uri: dict[str, list[types.Diagnostic]] = field(default_factory=dict)  # the newest outcome
+    published: set[str] = field(default_factory=set)  # URIs pushed this project's diagnostics
+    # The report's findings with their fixes, by index in report.findings (filled after the
+    # diagnostics are out); fix_lock: one computation of fixes at a time.
+    fixed: dict[int, Finding] = field(default_factory=dict)
+    fix_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class FletlintServer(LanguageServer):
@@ -163,6 +181,7 @@ class FletlintServer(LanguageServer):
         if project is None:
             return
         project.generation += 1
+        project.settled.clear()
         if project.pending is not None:
             project.pending.cancel()
         project.pending = asyncio.get_running_loop().create_task(
@@ -183,13 +202,74 @@ class FletlintServer(LanguageServer):
         if generation != project.generation:
             return  # a newer change has its own check coming: this result is already stale
         if isinstance(outcome, Report):
-            project.report, project.report_texts = outcome, texts
+            project.report, project.report_texts, project.fixed = outcome, texts, {}
             self.publish(project, self.report_diagnostics(project, outcome, texts))
         elif isinstance(outcome, InputError):
             self.publish(project, self.input_diagnostics(project, outcome, texts))
         else:
             # A bug: say so in the log; the last diagnostics stay, better than none.
             self.log(outcome.message, types.MessageType.Error)
+        project.settled.set()
+        if isinstance(outcome, Report) and outcome.findings:
+            # Now that the diagnostics are out: the fixes, ready for the first Ctrl+.
+            everything = range(len(outcome.findings))
+            await self.fixes(project, outcome, everything, generation)
+
+    async def wait_for_check(self, project: Project) -> bool:
+        """Until the diagnostics are those of the newest texts (a check is started when none is
+        on its way); False when that takes longer than WAIT_FOR_CHECK."""
+        if not project.settled.is_set() and (project.pending is None or project.pending.done()):
+            project.generation += 1
+            project.pending = asyncio.get_running_loop().create_task(
+                self._check_later(project, project.generation)
+            )
+        try:
+            await asyncio.wait_for(project.settled.wait(), WAIT_FOR_CHECK)
+        except asyncio.TimeoutError:
+            return False
+        return True
+
+    async def fixes(
+        self, project: Project, report: Report, indexes: Iterable[int], generation: int
+    ) -> None:
+        """Attach the fixes of these findings of `report` (in a worker thread), unless a newer
+        change arrives first."""
+        wanted = [i for i in indexes if i not in project.fixed]
+        if not wanted or report.fixes_later is None:
+            return
+        loop = asyncio.get_running_loop()
+        failure = await loop.run_in_executor(
+            self.checks, self._compute_fixes, project, report, wanted, generation
+        )
+        if failure is not None:
+            self.log(failure.message, types.MessageType.Error)
+
+    def _compute_fixes(
+        self, project: Project, report: Report, wanted: list[int], generation: int
+    ) -> Failure | None:
+        """In a worker thread, a finding at a time; a change makes it stop at the next
+        resolution. Never raises."""
+
+        def cancelled() -> bool:
+            return project.generation != generation or project.report is not report
+
+        try:
+            for index in wanted:
+                # Per finding: a code action's few findings need not wait for all the others.
+                with project.fix_lock:
+                    if cancelled():
+                        return None
+                    if index in project.fixed or report.fixes_later is None:
+                        continue
+                    (fixed,) = report.fixes_later([report.findings[index]], cancelled)
+                    project.fixed[index] = fixed
+        except FixingCancelled:
+            return None
+        except Exception:
+            if cancelled():
+                return None  # e.g. the Linter was replaced under a stale computation
+            return Failure(f"fletlint: computing fixes failed:\n{traceback.format_exc()}")
+        return None
 
     def _run_check(
         self,
@@ -207,7 +287,9 @@ class FletlintServer(LanguageServer):
                     if project.linter is not None:
                         project.linter.close()
                     project.linter = Linter(settings)
-                return project.linter.check(project.root, texts=texts, on_progress=on_progress)
+                return project.linter.check(
+                    project.root, texts=texts, on_progress=on_progress, fixes=False
+                )
         except InputError as exc:
             return exc
         except Exception:
@@ -309,17 +391,64 @@ class FletlintServer(LanguageServer):
         )
         return {_uri(where.path): [diagnostic]}
 
+    @property
+    def pulls(self) -> bool:
+        """Whether the client asks for diagnostics (LSP 3.17 pull) instead of being sent them."""
+        text_document = self.client_capabilities.text_document
+        return text_document is not None and text_document.diagnostic is not None
+
     def publish(self, project: Project, by_uri: dict[str, list[types.Diagnostic]]) -> None:
+        project.by_uri = by_uri
+        open_uris = {
+            uri
+            for uri in _watched_uris(self.workspace.text_documents)
+            if (path := to_fs_path(uri)) is not None and _inside(_key(path), project.root)
+        }
+        if self.pulls:
+            # Open documents are pulled; pushing them too would show everything twice.
+            pushed = {u: d for u, d in by_uri.items() if u not in open_uris}
+            self._refresh_pulled()
+        else:
+            # An open document without findings is sent an empty list: checked, nothing found.
+            pushed = {**{uri: [] for uri in sorted(open_uris)}, **by_uri}
         # Files that had findings and have none now are cleared, or stale squiggles would stay.
-        for uri in sorted(project.published - set(by_uri)):
+        for uri in sorted(project.published - set(pushed)):
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
             )
-        for uri, diagnostics in by_uri.items():
+        for uri, diagnostics in pushed.items():
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
             )
-        project.published = set(by_uri)
+        project.published = set(pushed)
+
+    def _refresh_pulled(self) -> None:
+        """Ask the client to pull again: a check started by one document can change another's
+        diagnostics (a pyproject.toml edit, a requirements file the .py file's check read)."""
+        workspace = self.client_capabilities.workspace
+        diagnostics = workspace.diagnostics if workspace is not None else None
+        if diagnostics is not None and diagnostics.refresh_support:
+            self.workspace_diagnostic_refresh(None)
+
+    def unpush(self, uri: str) -> None:
+        """A document just opened by a pulling client: its pushed diagnostics give way to pulled
+        ones (both would show)."""
+        if not self.pulls:
+            return
+        for project in self.projects.values():
+            if uri in project.published:
+                project.published.discard(uri)
+                self.text_document_publish_diagnostics(
+                    types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+                )
+
+    async def pull(self, uri: str) -> list[types.Diagnostic]:
+        """The document's diagnostics once the check of the newest texts is done."""
+        project = self.project_for(uri)
+        if project is None:
+            return []
+        await self.wait_for_check(project)
+        return list(project.by_uri.get(uri, []))
 
     def current_findings(self, project: Project) -> tuple[Report, list[Finding]] | None:
         """The last report, if the buffers still hold the texts it was made from (a fix's ranges
@@ -385,26 +514,34 @@ class FletlintServer(LanguageServer):
 
     # -- code actions --------------------------------------------------------------------------
 
-    def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+    async def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction] | None:
         project = self.project_for(params.text_document.uri)
         if project is None:
             return None
+        # Right after typing, the check of the new text is on its way: its fixes are the right
+        # ones (the last report's ranges are not), so wait for it.
+        if not await self.wait_for_check(project):
+            return None
         current = self.current_findings(project)
         if current is None:
-            return None  # a check of the newest texts is on its way; its actions will be right
+            return None  # the text changed again while waiting; the next request will do
         report, findings = current
         path = _key(to_fs_path(params.text_document.uri) or "")
         text = self.text_of(path)
-        actions: list[types.CodeAction] = []
-        for finding in findings:
-            if not finding.fixes:
-                continue
+        here: dict[int, types.Diagnostic] = {}
+        for index, finding in enumerate(findings):
             where = self.located(finding.location, project, report)
             if _key(where.path) != path:
                 continue
             diagnostic = convert.to_diagnostic(finding, text, self.encoding, location=where)
-            if not convert.intersects(diagnostic.range, params.range):
-                continue
+            if convert.intersects(diagnostic.range, params.range):
+                here[index] = diagnostic
+        await self.fixes(project, report, here, project.generation)
+        if self.current_findings(project) is None:
+            return None
+        actions: list[types.CodeAction] = []
+        for index, diagnostic in here.items():
+            finding = project.fixed.get(index, findings[index])
             actions += convert.code_actions(
                 finding,
                 diagnostic,
@@ -478,6 +615,7 @@ def build() -> FletlintServer:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     async def did_open(ls: FletlintServer, params: types.DidOpenTextDocumentParams) -> None:
         for uri in _watched_uris([params.text_document.uri]):
+            ls.unpush(uri)
             ls.schedule(uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -514,14 +652,32 @@ def build() -> FletlintServer:
             return None
 
     @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(
+            identifier="fletlint", inter_file_dependencies=True, workspace_diagnostics=False
+        ),
+    )
+    async def diagnostic(
+        ls: FletlintServer, params: types.DocumentDiagnosticParams
+    ) -> types.RelatedFullDocumentDiagnosticReport:
+        try:
+            items = await ls.pull(params.text_document.uri)
+        except Exception:
+            ls.log(
+                f"fletlint: diagnostics failed:\n{traceback.format_exc()}", types.MessageType.Error
+            )
+            items = []
+        return types.RelatedFullDocumentDiagnosticReport(items=items)
+
+    @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
     )
-    def code_action(
+    async def code_action(
         ls: FletlintServer, params: types.CodeActionParams
     ) -> list[types.CodeAction] | None:
         try:
-            return ls.code_actions(params)
+            return await ls.code_actions(params)
         except Exception:
             ls.log(
                 f"fletlint: code actions failed:\n{traceback.format_exc()}", types.MessageType.Error
