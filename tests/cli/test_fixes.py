@@ -9,14 +9,19 @@ from __future__ import annotations
 import dataclasses
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from fletlint.linter.analysis import Analysis
 from fletlint.linter.engine import Linter, Report, Settings
+from fletlint.linter.fixes.context import FixContext, parsed
 from tests.cli.helpers import check
 from tests.conftest import MakeIndex
+from tests.support.fix_projects import FIXTURE_PROJECTS, copy_project, fix_copy, fixture_projects
 from tests.support.index_server import LocalIndex
 
+PY312 = ("--python-version", "3.12")
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "fixes"
 
 # case: (code of the finding, package, applicability of its first fix, needs --unsafe-fixes)
@@ -203,7 +208,7 @@ def test_fix_declares_an_undeclared_import(
     assert (tmp_path / "main.py").read_text() == "import anyio\nimport httpx\n"
 
 
-def _linter(pypi: LocalIndex, flet: LocalIndex, **options: object) -> Linter:
+def _linter(pypi: LocalIndex, flet: LocalIndex, **options: Any) -> Linter:
     settings = Settings(index_url=pypi.url, flet_index_url=flet.url, use_pip_config=False)
     return Linter(dataclasses.replace(settings, **options))
 
@@ -302,3 +307,140 @@ def test_align_pins_what_the_phone_gets_when_no_pin_of_the_blocker_works(
     assert lines[0] == "applib  # the app's library"  # untouched, comment kept
     assert "applib==1.0.0" in lines[1:]
     assert "FL002" not in check(capsys, app, index, flet_index, "--python-version", "3.12").codes()
+
+
+# -- issue 7: fixes that build ----------------------------------------------------------------
+
+# Fixture projects whose phone build no fix can repair, and why.
+UNREPAIRABLE = {
+    "FL001-matplotlib": "contourpy has no phone wheel in any release, and the app imports it",
+    "FL004": "no release satisfies the requirement anywhere",
+}
+
+
+def _installs_everywhere(report: dict[str, object]) -> list[str]:
+    """The phone targets that do not install, or install no flet."""
+    targets = report["targets"]
+    assert isinstance(targets, list)
+    return [t["name"] for t in targets if not t["installs"] or "flet" not in t["packages"]]
+
+
+@pytest.mark.parametrize("case", [p.name for p in fixture_projects()])
+def test_fixed_fixture_projects_build_on_phones_and_desktops(
+    case: str, tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex
+) -> None:
+    """Acceptance: after `--fix --unsafe-fixes`, a repairable project installs on every phone
+    target with flet, and pip on a desktop (Linux, macOS, Windows markers) accepts it."""
+    fixed = fix_copy(FIXTURE_PROJECTS / case, tmp_path, pypi_index, flet_index, *PY312)
+    failing = {f["code"] for f in fixed.report["findings"]} & {"FL001", "FL003", "FL004"}
+    if case in UNREPAIRABLE:
+        assert failing, f"{case} is listed as unrepairable but was repaired: {fixed.summary}"
+        return
+    assert not failing, fixed.report["findings"]
+    assert _installs_everywhere(fixed.report) == []
+    with _linter(pypi_index, flet_index, python_version="3.12") as linter:
+        report = linter.check(fixed.root)
+        assert all(r.unconstrained.ok for r in report.results)
+        assert _context(linter, report).desktop_accepts(report.project.requirements)
+
+
+def _context(linter: Linter, report: Report) -> FixContext:
+    """What the fixes see of a check: to ask it whether a desktop accepts requirements."""
+    client = linter.client_for(linter.index_sources(report.project))
+    return FixContext(
+        Analysis(report.project, report.targets, report.results, (), client.listing, source=client)
+    )
+
+
+def test_two_independent_blockers_get_two_working_fixes(
+    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex
+) -> None:
+    app = copy_project(FIXTURE_PROJECTS / "FL001-two-blockers", tmp_path)
+    with _linter(pypi_index, flet_index) as linter:
+        report = linter.check(app)
+    firsts = {
+        f.package: f.fixes[0]
+        for f in report.findings
+        if f.code == "FL001" and f.location and f.location.path.endswith(".txt")
+    }
+    assert {p: (x.applicability.value, x.title) for p, x in firsts.items()} == {
+        "pydantic-core": (
+            "safe",
+            "pin pydantic==2.12.5 to pydantic==2.11.7, which has phone wheels",
+        ),
+        "loosechild": (
+            "safe",
+            "pin loosechild==1.2.0 to loosechild==1.1.0, which has phone wheels",
+        ),
+    }
+    fixed = fix_copy(
+        FIXTURE_PROJECTS / "FL001-two-blockers", tmp_path / "fixed", pypi_index, flet_index, *PY312
+    )
+    assert fixed.exit_code == 0 and fixed.report["findings"] == []
+    assert (fixed.root / "requirements.txt").read_text() == (
+        "flet==0.86.6\npydantic==2.11.7\nloosechild==1.1.0\n"
+    )
+
+
+def test_flet_all_keeps_flet_on_phones_and_the_extra_on_desktops(
+    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex
+) -> None:
+    fixed = fix_copy(FIXTURE_PROJECTS / "FL001-flet-all", tmp_path, pypi_index, flet_index, *PY312)
+    assert fixed.exit_code == 0, fixed.report["findings"]
+    text = (fixed.root / "pyproject.toml").read_text()
+    assert '    "flet==0.86.6",\n' in text
+    assert (
+        '"flet[all]==0.86.6; platform_system != \\"Android\\" and platform_system != \\"iOS\\""'
+        in text
+    )
+    assert _installs_everywhere(fixed.report) == []
+
+
+def test_no_marker_takes_an_imported_package_or_flet_off_phones(
+    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex
+) -> None:
+    # desktoponly has no phone release: with the app importing it, no fix is the honest answer.
+    (tmp_path / "requirements.txt").write_text("flet==0.86.6\ndesktoponly==1.0.0\n")
+    (tmp_path / "main.py").write_text("import flet\nimport desktoponly\n")
+    with _linter(pypi_index, flet_index) as linter:
+        report = linter.check(tmp_path)
+    assert report.findings and all(not f.fixes for f in report.findings if f.code == "FL001")
+    (tmp_path / "main.py").write_text("import flet\n")
+    with _linter(pypi_index, flet_index) as linter:
+        report = linter.check(tmp_path)
+    assert any(
+        t.startswith("keep desktoponly==1.0.0 off") for t in _fixes_of(report, "desktoponly")
+    )
+
+
+def test_target_arch_keeps_only_checked_abis(
+    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex
+) -> None:
+    # polars has no armeabi_v7a wheel; with only that ABI checked, keeping the other (unchecked)
+    # ABIs would be a fix nothing verified.
+    (tmp_path / "requirements.txt").write_text("polars==1.33.0\n")
+    with _linter(pypi_index, flet_index, targets=("android_24_armeabi_v7a",)) as linter:
+        report = linter.check(tmp_path)
+    assert report.findings
+    assert not any("target_arch" in t for t in _fixes_of(report, "polars"))
+    with _linter(pypi_index, flet_index, targets=("android",)) as linter:
+        report = linter.check(tmp_path)
+    assert any(
+        t.startswith("build for arm64-v8a, x86_64 only") for t in _fixes_of(report, "polars")
+    )
+
+
+def test_desktop_refuses_contradicting_pins(
+    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex
+) -> None:
+    (tmp_path / "requirements.txt").write_text("flet==0.86.6\n")
+    with _linter(pypi_index, flet_index) as linter:
+        report = linter.check(tmp_path)
+        ctx = _context(linter, report)
+        [flet] = report.project.requirements
+        both = [
+            parsed("pydantic==2.11.7", flet),
+            parsed('pydantic==2.12.5; platform_system != "Android"', flet),
+        ]
+        assert not ctx.desktop_accepts([flet, *(x for x in both if x is not None)])
+        assert ctx.desktop_accepts([flet, *(x for x in both[:1] if x is not None)])

@@ -45,7 +45,9 @@ def attach_fixes(
 
 def declare_fixes(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
     """FL101: declare the imported distribution where flet build reads dependencies."""
-    if finding.package:
+    # Only a distribution some index has: declaring a module's name that is none would trade
+    # this finding for FL004.
+    if finding.package and ctx.analysis.listing(finding.package).files:
         fix = declare_dependency_fix(ctx.analysis.project, finding.package, texts=ctx.texts)
         if fix is not None:
             yield fix
