@@ -24,7 +24,7 @@ from fletlint.linter.flet_model import FletChoice
 from fletlint.linter.index.client import IndexClient
 from fletlint.linter.index.model import ClientStats, IndexProblem, IndexSource
 from fletlint.linter.index.pipconfig import PipConfigError, PipIndexConfig, read_pip_index_config
-from fletlint.linter.index.urls import make_source
+from fletlint.linter.index.urls import make_source, redact_text
 from fletlint.linter.resolution_store import ResolutionStore, resolution_key
 from fletlint.linter.resolve import (
     Environment,
@@ -176,7 +176,8 @@ class Linter:
             path = Path(name).expanduser()
             if not path.is_file():
                 raise InputError(
-                    f"pip configuration names constraint file {name!r}, which does not exist"
+                    f"pip configuration names constraint file {redact_text(name)!r}, "
+                    "which does not exist"
                 )
             found += read_requirements(path).requirements
         return tuple(found)
