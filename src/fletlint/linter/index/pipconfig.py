@@ -24,8 +24,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from fletlint.linter.findings import InputError
 from fletlint.linter.index.model import IndexSource
-from fletlint.linter.index.urls import make_source
+from fletlint.linter.index.urls import make_source, redact_text
+from fletlint.linter.project_files import read_project_text
 
 PYPI_SIMPLE = "https://pypi.org/simple/"
 _KEYS = ("index-url", "extra-index-url", "find-links", "no-index", "constraint")
@@ -98,12 +100,15 @@ def config_files(environ: Mapping[str, str], *, prefix: Path | None = None) -> l
 def _read_file(path: Path) -> dict[str, str]:
     parser = configparser.RawConfigParser()
     try:
-        with open(path, encoding="utf-8") as fh:
-            parser.read_file(fh, source=str(path))
-    except (configparser.Error, UnicodeDecodeError) as exc:
-        raise PipConfigError(f"pip configuration file {path} is invalid: {exc}") from exc
-    except OSError as exc:
-        raise PipConfigError(f"pip configuration file {path} cannot be read: {exc}") from exc
+        # A regular file within the project-file limit: a FIFO or /dev/zero is not a config.
+        text = read_project_text(path, what="pip configuration file", encoding="utf-8")
+        parser.read_string(text, source=str(path))
+    except InputError as exc:
+        raise PipConfigError(redact_text(str(exc))) from None
+    except configparser.Error as exc:
+        # configparser quotes the offending line, which may be `index-url = https://u:pw@...`.
+        detail = redact_text(str(exc))
+        raise PipConfigError(f"pip configuration file {path} is invalid: {detail}") from None
     values: dict[str, str] = {}
     for section in parser.sections():
         if section not in _SECTIONS:
@@ -120,7 +125,7 @@ def _to_bool(value: str, where: str) -> bool:
         return True
     if low in _FALSE:
         return False
-    raise PipConfigError(f"{where}: invalid boolean value {value!r} for no-index")
+    raise PipConfigError(f"{where}: invalid boolean value {redact_text(value)!r} for no-index")
 
 
 def read_pip_index_config(
