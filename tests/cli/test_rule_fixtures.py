@@ -59,12 +59,19 @@ def test_rule_fixture(
     capsys: pytest.CaptureFixture[str],
     pypi_index: LocalIndex,
     flet_index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     source = FIXTURES / case
     app = tmp_path / case
-    shutil.copytree(source, app, ignore=shutil.ignore_patterns("expected.json", "flet-index-down"))
+    shutil.copytree(
+        source,
+        app,
+        ignore=shutil.ignore_patterns("expected.json", "flet-index-down", "max-rounds"),
+    )
     if (source / "flet-index-down").exists():
         flet_index.down()
+    if (source / "max-rounds").exists():  # the resolver's budget for this case (FL007)
+        monkeypatch.setenv("FLETLINT_MAX_ROUNDS", (source / "max-rounds").read_text().strip())
     run = check(capsys, app, pypi_index, flet_index, "--python-version", "3.12")
     got = _summary(run.json()["findings"])
     expected_file = source / "expected.json"

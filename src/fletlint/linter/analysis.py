@@ -168,8 +168,8 @@ class Analysis:
 
     def _judge(self, result: TargetResult) -> list[Verdict]:
         blockers = self.blockers(result)
-        if not result.unconstrained.ok:
-            return []
+        if not result.unconstrained.ok or result.resolution.gave_up:
+            return []  # gave up: nothing is proven missing (FL007 says so)
         if result.resolution.ok:
             return [Verdict(b, result, result.resolution) for b in blockers]
         found = []

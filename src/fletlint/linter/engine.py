@@ -27,6 +27,7 @@ from fletlint.linter.index.pipconfig import PipConfigError, PipIndexConfig, read
 from fletlint.linter.index.urls import make_source, redact_text
 from fletlint.linter.resolution_store import ResolutionStore, resolution_key
 from fletlint.linter.resolve import (
+    MAX_ROUNDS,
     Environment,
     Resolution,
     ResolverMemos,
@@ -160,6 +161,16 @@ class Linter:
             raise InputError(f"FLETLINT_TIMEOUT must be a number of seconds above 0, not {raw!r}")
         return value
 
+    def max_rounds(self) -> int:
+        """The resolver's budget: pip's, unless $FLETLINT_MAX_ROUNDS says otherwise (tests of
+        FL007 give a small one; a user may give a larger one to settle a hard resolution)."""
+        raw = self._environ.get("FLETLINT_MAX_ROUNDS", "").strip()
+        if not raw:
+            return MAX_ROUNDS
+        if not raw.isdigit() or int(raw) < 1:
+            raise InputError(f"FLETLINT_MAX_ROUNDS must be a whole number above 0, not {raw!r}")
+        return int(raw)
+
     def pip_config(self) -> PipIndexConfig | None:
         """pip's own configuration, unless the settings say to ignore it (`--isolated`)."""
         if not self.settings.use_pip_config:
@@ -282,6 +293,7 @@ class Linter:
         store = ResolutionStore(self.cache_dir() / "resolutions-v1")
         # One memo per environment for every resolution of this check (targets, fix trials).
         memos = ResolverMemos()
+        max_rounds = self.max_rounds()
         source_urls = [x.url for x in sources]
 
         def run(env: Environment, target: Target) -> Resolution:
@@ -300,7 +312,9 @@ class Linter:
             stored = store.load(key, client, env, roots)
             if stored is not None:
                 return stored
-            resolution = resolve(client, env, roots, constraints, memo=memos.for_env(env))
+            resolution = resolve(
+                client, env, roots, constraints, max_rounds, memo=memos.for_env(env)
+            )
             # Listing fingerprints cover an index that was down (its files differ when it is
             # back); metadata that could not be read is the one gap they do not see.
             if not client.stats.extra.get("metadata_missing"):

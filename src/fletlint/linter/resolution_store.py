@@ -82,6 +82,7 @@ class ResolutionStore:
             "error": resolution.error,
             "gave_up": resolution.gave_up,
             "backtracking": list(resolution.backtracking),
+            "budget": resolution.budget,
             "packages": {n: str(p.version) for n, p in resolution.packages.items()},
             "edges": [
                 [e.parent, e.child, e.text, root_index.get(id(e.declared))]
@@ -107,6 +108,7 @@ def _rebuild(
         error=data["error"],
         gave_up=bool(data["gave_up"]),
         backtracking=tuple(canonicalize_name(n) for n in data["backtracking"]),
+        budget=int(data["budget"]),
     )
     resolution.consulted = tuple(canonicalize_name(n) for n in data["consulted"])
     for raw_name, raw_version in data["packages"].items():

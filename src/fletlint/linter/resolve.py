@@ -384,8 +384,9 @@ class Resolution:
     error: str | None = None
     # The resolver ran out of budget: the outcome is unknown, not a failure of the packages.
     gave_up: bool = False
-    # When it gave up: the packages it backtracked on most, most first.
+    # When it gave up: the packages it backtracked on most, most first, and its budget in rounds.
     backtracking: tuple[NormalizedName, ...] = ()
+    budget: int = 0
     # Every project whose listing the resolution read: what a stored result depends on.
     consulted: tuple[NormalizedName, ...] = ()
 
@@ -470,6 +471,7 @@ def _record_failure(
         resolution.error = f"gave up after {max_rounds} rounds of backtracking"
         resolution.gave_up = True
         resolution.backtracking = recorder.most()
+        resolution.budget = max_rounds
         return
     resolution.error = "no set of releases satisfies every requirement"
     for cause in exc.causes:

@@ -65,7 +65,7 @@ def check(analysis: Analysis) -> Iterator[Finding]:
         yield verdict_finding(analysis, "FL001", Severity.ERROR, verdict, results, problem)
     yield from findings_at_imports(analysis, "FL001", _culprit, problem)
     for result in analysis.results:
-        if not result.unconstrained.ok or result.resolution.ok:
+        if not result.unconstrained.ok or result.resolution.ok or result.resolution.gave_up:
             continue
         if not any(v.blocks_build for v in analysis.verdicts(result)):
             # Every package has phone wheels somewhere, yet not in a combination the phone accepts.
