@@ -24,5 +24,5 @@ def store_in_cache(path: Path, data: bytes) -> None:
     """`write_atomic` for cache entries: an unwritable cache only costs speed, so no error."""
     try:
         write_atomic(path, data)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL byte or lone surrogate in the cache path
         return
