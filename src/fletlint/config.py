@@ -53,6 +53,7 @@ class Config:
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     alternatives: tuple[tuple[str, str, str], ...] = ()
+    extract_packages: tuple[str, ...] = ()
     offline: bool | None = None
     cache_dir: Path | None = None
 
@@ -247,6 +248,8 @@ _KEYS: dict[str, tuple[str, Callable[[_Reader, Any, KeyPath], Any]]] = {
     "ignore": ("ignore", lambda r, v, k: r.codes(v, k)),
     "per-file-ignores": ("per_file_ignores", _per_file_ignores),
     "extend-alternatives": ("alternatives", _alternatives),
+    # More packages FL107 knows must be extracted on Android (import names).
+    "extend-extract-packages": ("extract_packages", lambda r, v, k: r.strings(v, k)),
     "offline": ("offline", lambda r, v, k: r.boolean(v, k)),
     "cache-dir": ("cache_dir", lambda r, v, k: Path(r.local_path(r.string(v, k)))),
 }
@@ -329,6 +332,7 @@ def settings_for(
         "offline": config.offline,
         "cache_dir": config.cache_dir,
         "alternatives": config.alternatives or None,
+        "extract_packages": config.extract_packages or None,
     }
     values = {k: v for k, v in from_file.items() if v is not None}
     if config.path is not None and config.per_file_ignores:

@@ -239,6 +239,34 @@ def _build_flet(d: Path) -> None:
         build_wheel(d, "scipy", "1.15.3", tag, requires_dist=["numpy>=1.23.5,<2.5"])
 
 
+def _build_issue8(pypi: Path, flet: Path) -> None:
+    """Issue 8's failures after a green build: markupsafe resolving differently per Android ABI
+    (PyPI has arm64_v8a/x86_64 wheels of a newer release than Flet's index), protobuf's newer
+    pure wheel over Flet's native build, pyjwt's `crypto` extra, opencv-python's cv2 (which reads
+    files next to its code)."""
+    for tag in _cp_tags(
+        ("android_24_arm64_v8a", "android_24_x86_64", *IOS_PLATFORMS, *DESKTOP_PLATFORMS)
+    ):
+        build_wheel(pypi, "markupsafe", "3.0.4", tag)
+    build_wheel(pypi, "protobuf", "6.33.0", files={"google/protobuf/__init__.py": ""})
+    build_wheel(
+        pypi,
+        "pyjwt",
+        "2.10.1",
+        requires_dist=['cryptography>=3.4; extra == "crypto"'],
+        provides_extra=["crypto"],
+        files={"jwt/__init__.py": ""},
+    )
+    for tag in _cp_tags(DESKTOP_PLATFORMS):
+        build_wheel(pypi, "cryptography", "44.0.0", tag)
+        build_wheel(pypi, "opencv-python", "4.11.0.86", tag, files={"cv2/__init__.py": ""})
+    for tag in _cp_tags(MOBILE_PLATFORMS):
+        build_wheel(flet, "markupsafe", "3.0.3", tag)
+        build_wheel(flet, "protobuf", "5.29.3", tag, files={"google/protobuf/__init__.py": ""})
+        build_wheel(flet, "cryptography", "43.0.3", tag)
+        build_wheel(flet, "opencv-python", "4.11.0.86", tag, files={"cv2/__init__.py": ""})
+
+
 def build_universe(root: Path) -> Universe:
     """Build (once per root) the `pypi/` and `flet/` folders and return where they are.
 
@@ -252,5 +280,6 @@ def build_universe(root: Path) -> Universe:
     if not marker.exists():
         yanked = _build_pypi(pypi_dir)
         _build_flet(flet_dir)
+        _build_issue8(pypi_dir, flet_dir)
         marker.write_text("ok\n")
     return Universe(root=root, pypi_dir=pypi_dir, flet_dir=flet_dir, yanked=yanked)

@@ -13,6 +13,10 @@ from fletlint.linter.rules import (
     fl101_undeclared_import,
     fl102_module_missing_on_phone,
     fl103_host_device_marker_divergence,
+    fl104_abi_version_skew,
+    fl105_pure_wheel_shadows_native,
+    fl106_poetry_extras_dropped,
+    fl107_android_extract_packages,
 )
 from fletlint.linter.rules.base import Rule
 
@@ -29,6 +33,10 @@ RULES: dict[str, Rule] = {
         fl101_undeclared_import.RULE,
         fl102_module_missing_on_phone.RULE,
         fl103_host_device_marker_divergence.RULE,
+        fl104_abi_version_skew.RULE,
+        fl105_pure_wheel_shadows_native.RULE,
+        fl106_poetry_extras_dropped.RULE,
+        fl107_android_extract_packages.RULE,
     )
 }
 

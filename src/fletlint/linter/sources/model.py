@@ -86,6 +86,8 @@ class FletSettings:
     # `[tool.flet.android].extract_packages` (else `[tool.flet]`'s), as written.
     extract_packages: tuple[str, ...] = ()
     extract_packages_at: Location | None = None
+    # Which table that list is in: "android", "global", or "" (neither has one).
+    extract_packages_scope: str = ""
 
 
 @dataclass(frozen=True)

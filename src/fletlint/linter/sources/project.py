@@ -174,6 +174,9 @@ def _resolved_settings(table: FletTable | None, rules: FletRules) -> FletSetting
         app=AppSettings(path, exclude, include, default_excludes, path_at),
         extract_packages=tuple(extract.value),
         extract_packages_at=extract.location,
+        extract_packages_scope=(
+            "" if extract.path is None else "android" if "android" in extract.path else "global"
+        ),
     )
 
 

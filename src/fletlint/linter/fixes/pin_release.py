@@ -1,0 +1,81 @@
+"""Pin one release on every phone: FL104 (the release every Android ABI has a wheel for) and
+FL105 (the release with a native build).
+
+A direct requirement is rewritten (`markupsafe` → `markupsafe==3.0.3`); a package further down
+the chain gets its own pinned requirement next to the declaration that pulls it in. Verified by
+re-resolving every target: safe only then; a pin to an older release changes what the app runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from packaging.utils import canonicalize_name
+
+from fletlint.linter.analysis import TargetResult
+from fletlint.linter.findings import Applicability, Finding, Fix
+from fletlint.linter.fixes.context import (
+    FixContext,
+    requirement_base,
+    split_marker,
+    with_added,
+    with_marker,
+    with_replaced,
+)
+from fletlint.linter.resolve import file_fits
+
+
+def _native_versions(ctx: FixContext, name: str, results: Sequence[TargetResult]) -> list[str]:
+    """Releases (newest first) with a platform-specific wheel for every one of `results`."""
+    by_version: dict[str, set[str]] = {}
+    order = {}
+    for file in ctx.analysis.listing(name).files:
+        if not file.is_wheel or file.is_pure:
+            continue
+        for result in results:
+            if file_fits(file, result.env):
+                by_version.setdefault(str(file.version), set()).add(result.target.name)
+                order[str(file.version)] = file.version
+    wanted = {r.target.name for r in results}
+    return sorted(
+        (v for v, t in by_version.items() if t >= wanted), key=lambda v: order[v], reverse=True
+    )
+
+
+def fixes(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
+    if finding.code not in ("FL104", "FL105") or not finding.package:
+        return
+    name = finding.package
+    results = ctx.failing(finding)
+    if finding.code == "FL104":
+        versions = ctx.phone_versions(name, results)
+        why = "the release every Android ABI has a wheel for"
+    else:
+        versions = _native_versions(ctx, name, results)
+        why = "the release with a native build for these phones"
+    if not versions:
+        return
+    version = versions[0]
+    declared = ctx.declared_at(finding.location)
+    if declared is None or declared.requirement is None:
+        return
+    requirements = ctx.analysis.project.requirements
+    if canonicalize_name(declared.requirement.name) == canonicalize_name(name):
+        _, marker = split_marker(declared)
+        text = with_marker(
+            requirement_base(declared, declared.requirement.name, f"=={version}"), marker
+        )
+        edit = ctx.replace_requirement(declared, text)
+        changed = with_replaced(requirements, declared, text)
+    else:
+        text = f"{name}=={version}"
+        edit = ctx.add_requirement_after(declared, text)
+        changed = with_added(requirements, declared, text)
+    if edit is None or changed is None:
+        return
+    verified = ctx.verify(finding, changed)
+    yield Fix(
+        f"pin {name}=={version}, {why}",
+        (edit,),
+        Applicability.SAFE if verified else Applicability.UNSAFE,
+    )

@@ -1,0 +1,53 @@
+"""The fixes of the rules for failures after a green build (FL104-FL107), end to end.
+
+Each case in tests/fixtures/fixes/<case>/ is a project (`input/`) and the files `--fix` must
+leave (`expected/`); after the fix the rule no longer fires.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.cli.helpers import check
+from tests.support.index_server import LocalIndex
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "fixes"
+
+# case: (code, package, applicability of the first fix, its title starts with)
+CASES = {
+    "abi_skew_pin": ("FL104", "markupsafe", "safe", "pin markupsafe==3.0.3"),
+    "native_pin": ("FL105", "protobuf", "safe", "pin protobuf==5.29.3"),
+    "poetry_extras": ("FL106", "pyjwt", "safe", "declare cryptography in [tool.poetry"),
+    "extract_packages": ("FL107", "opencv-python", "safe", "add cv2 to [tool.flet].extract"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_fix_of_a_failure_after_a_green_build(
+    case: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    code, package, applicability, title = CASES[case]
+    app = tmp_path / "app"
+    shutil.copytree(FIXTURES / case / "input", app)
+    run = check(capsys, app, pypi_index, flet_index, "--python-version", "3.12")
+    fixes = run.finding(code, package)["fixes"]
+    assert fixes and fixes[0]["title"].startswith(title), fixes
+    assert fixes[0]["applicability"] == applicability
+    fixed = check(
+        capsys, app, pypi_index, flet_index, "--python-version", "3.12", "--fix", fmt="text"
+    )
+    assert "Fixed" in fixed.out, fixed.out + fixed.err
+    expected = FIXTURES / case / "expected"
+    for path in expected.rglob("*"):
+        if path.is_file():
+            name = path.relative_to(expected)
+            assert (app / name).read_text() == path.read_text(), name
+    again = check(capsys, app, pypi_index, flet_index, "--python-version", "3.12")
+    assert code not in {f["code"] for f in again.json()["findings"]}, again.out
