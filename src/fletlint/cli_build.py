@@ -165,7 +165,9 @@ def run(
     assert outcome.lock is not None
     folder = project_folder(args.path)
     try:
-        handed = run_flet(args.flet, folder, outcome.lock, args.flet_args)
+        handed = run_flet(
+            args.flet, folder, outcome.lock, args.flet_args, python=outcome.report.python
+        )
     except BuildError as exc:
         _say(err, f"fletlint: error: {exc}")
         return EXIT_USAGE
@@ -174,7 +176,8 @@ def run(
         return handed.returncode
     if args.flet == "web":
         return EXIT_CLEAN  # the lock has no web target; nothing to verify
-    expected = verifying.expected_from_lock(outcome.output / "pylock.toml")
+    # From the lock in memory: flet build may wipe build/ (a new Python X.Y) with our output.
+    expected = verifying.expected_from_lock(outcome.lock)
     return _report_drift(folder / "build" / "site-packages", expected, out, err)
 
 
@@ -215,7 +218,7 @@ def run_verify(
     lock = args.lock or default_output(args.path) / "pylock.toml"
     try:
         if lock.is_file():
-            expected = verifying.expected_from_lock(lock)
+            expected = verifying.expected_from_lock_file(lock)
         else:
             if args.lock:
                 raise BuildError(f"{lock}: no such lock")

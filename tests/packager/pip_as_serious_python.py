@@ -17,7 +17,7 @@ import os
 import subprocess
 import sys
 import sysconfig
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 # bin/sitecustomize.dart @ v4.5.1, verbatim but for the three placeholders.
@@ -106,10 +106,16 @@ def install(
     index_url: str,
     extra_index_url: str | None,
     work: Path,
+    arch: Sequence[str] = (),
+    environ: Mapping[str, str] | None = None,
 ) -> dict[str, subprocess.CompletedProcess[str]]:
-    """One pip run per arch key of `platform` ("Android" or "iOS"), into site_packages/<key>."""
+    """One pip run per arch key of `platform` ("Android" or "iOS"), into site_packages/<key>;
+    `arch` keeps only those keys, as serious_python's `--arch`. pip gets `environ` (default: this
+    process's) plus serious_python's variables, as serious_python passes its own environment."""
     runs: dict[str, subprocess.CompletedProcess[str]] = {}
     for key, tag in PLATFORMS[platform].items():
+        if arch and key not in arch:
+            continue
         custom = work / f"sitecustomize-{key}"
         custom.mkdir(parents=True, exist_ok=True)
         (custom / "sitecustomize.py").write_text(
@@ -136,13 +142,13 @@ def install(
             *requirements,
         ]
         env = {
-            **os.environ,
+            **(os.environ if environ is None else environ),
             "PYTHONPATH": str(custom),
             "PYTHONNOUSERSITE": "1",
             "PIP_REQUIRE_VIRTUALENV": "false",
-            "PIP_CONFIG_FILE": os.devnull,
-            "PIP_CACHE_DIR": str(work / "pip-cache"),
         }
+        env.setdefault("PIP_CONFIG_FILE", os.devnull)
+        env.setdefault("PIP_CACHE_DIR", str(work / "pip-cache"))
         if platform == "iOS":
             # The patched `_multiarch` renames the sysconfigdata module Python looks for;
             # serious_python copies the host's under the three iOS names (`duplicateSysconfigFile`,

@@ -79,13 +79,19 @@ def run_flet(
     lock: Lock,
     flet_args: Sequence[str] = (),
     environ: Mapping[str, str] | None = None,
+    *,
+    python: str | None = None,
 ) -> HandOff:
     """`flet build <target> <project> <flet_args>` with PIP_CONSTRAINT; its output is the
-    user's. An existing PIP_CONSTRAINT is kept: pip reads a space-separated list."""
+    user's. An existing PIP_CONSTRAINT is kept: pip reads a space-separated list. `python`: the
+    X.Y the lint checked, passed on unless the Flet arguments name one."""
     if flet_target not in FLET_TARGETS:
         raise BuildError(f"--flet {flet_target}: one of {', '.join(FLET_TARGETS)}")
     env = dict(environ if environ is not None else os.environ)
     flet = flet_executable(env)
+    extra = list(flet_args)
+    if python is not None and not any(a.startswith("--python-version") for a in extra):
+        extra = ["--python-version", python, *extra]
     with tempfile.TemporaryDirectory(prefix="fletlint-constraints-") as tmp:
         constraint = Path(tmp) / "constraints.txt"
         constraint.write_text(constraints(lock), encoding="utf-8")
@@ -93,7 +99,7 @@ def run_flet(
         env["PIP_CONSTRAINT"] = f"{earlier} {constraint}".strip()
         try:
             done = subprocess.run(
-                [flet, "build", flet_target, str(project), *flet_args], env=env, check=False
+                [flet, "build", flet_target, str(project), *extra], env=env, check=False
             )
         except OSError as exc:
             raise BuildError(f"cannot run {flet}: {exc}") from exc

@@ -26,7 +26,7 @@ from packaging.utils import canonicalize_name, parse_wheel_filename
 from fletlint.linter.analysis import TargetResult
 from fletlint.packager.errors import BuildError
 from fletlint.packager.layout import ARCH_KEYS, PLATFORM_OF_KEY
-from fletlint.packager.lock import best_wheel
+from fletlint.packager.lock import Lock, best_wheel
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -82,7 +82,17 @@ def _native(filename: str) -> bool:
     return any(t.platform != "any" for t in tags)
 
 
-def expected_from_lock(lock_path: Path) -> Expectations:
+def expected_from_lock(lock: Lock) -> Expectations:
+    """Per arch key, every distribution of a lock this run made."""
+    return {
+        ARCH_KEYS[t.target.abi]: {
+            canonicalize_name(w.name): Expected(w.version, _native(w.filename)) for w in t.wheels
+        }
+        for t in lock.targets
+    }
+
+
+def expected_from_lock_file(lock_path: Path) -> Expectations:
     """Per arch key, every locked distribution, from fletlint's pylock.toml."""
     try:
         data: dict[str, Any] = tomllib.loads(lock_path.read_text(encoding="utf-8"))
