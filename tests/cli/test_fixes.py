@@ -444,3 +444,32 @@ def test_desktop_refuses_contradicting_pins(
         ]
         assert not ctx.desktop_accepts([flet, *(x for x in both if x is not None)])
         assert ctx.desktop_accepts([flet, *(x for x in both[:1] if x is not None)])
+
+
+def test_safe_fixes_that_fail_together_become_unsafe(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    make_index: MakeIndex,
+    flet_index: LocalIndex,
+) -> None:
+    # alpha 2.0.0 and beta 2.0.0 are native, desktop-only; alpha 2.0.1 and beta 2.0.1 are pure,
+    # but beta 2.0.1 needs alpha 2.0.0. Each pin works with the other package held out; both
+    # pins together do not.
+    from tests.support.wheels import build_wheel
+
+    index_dir = tmp_path / "index"
+    desktop = "cp312-cp312-manylinux_2_17_x86_64"
+    build_wheel(index_dir, "alpha", "2.0.0", tag=desktop)
+    build_wheel(index_dir, "alpha", "2.0.1")
+    build_wheel(index_dir, "beta", "2.0.0", tag=desktop)
+    build_wheel(index_dir, "beta", "2.0.1", requires_dist=["alpha==2.0.0"])
+    index = make_index(index_dir)
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "requirements.txt").write_text("alpha==2.0.0\nbeta==2.0.0\n")
+    run = check(capsys, app, index, flet_index, *PY312)
+    firsts = {f["package"]: f["fixes"][0] for f in run.json()["findings"] if f["fixes"]}
+    assert set(firsts) == {"alpha", "beta"}, run.out
+    for fix in firsts.values():
+        assert fix["applicability"] == "unsafe", fix
+        assert fix["title"].endswith("apply it on its own)"), fix

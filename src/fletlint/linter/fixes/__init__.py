@@ -40,6 +40,37 @@ def attach_fixes(
         # Stable: among equally safe fixes the rule's order (most specific first) stays.
         found.sort(key=lambda f: f.applicability != Applicability.SAFE)
         result.append(dataclasses.replace(finding, fixes=tuple(found)) if found else finding)
+    return _verified_together(ctx, result)
+
+
+# Said of a safe fix that installs alone but not together with the other safe fixes.
+NOT_TOGETHER = " (verified alone, not together with the other safe fixes: apply it on its own)"
+
+
+def _verified_together(ctx: FixContext, findings: list[Finding]) -> list[Finding]:
+    """`--fix` applies every finding's first safe fix at once: verify that set as a whole.
+    When it fails, those fixes become unsafe (each still works on its own)."""
+    chosen = [
+        f.fixes[0]
+        for f in findings
+        if f.fixes and f.fixes[0].applicability == Applicability.SAFE and f.fixes[0] in ctx.changes
+    ]
+    unique = list(dict.fromkeys(chosen))
+    if len(unique) < 2 or ctx.verify_together(unique):
+        return findings
+    demoted = {
+        fix: dataclasses.replace(
+            fix, title=fix.title + NOT_TOGETHER, applicability=Applicability.UNSAFE
+        )
+        for fix in unique
+    }
+    result = []
+    for finding in findings:
+        fixes = sorted(
+            (demoted.get(x, x) for x in finding.fixes),
+            key=lambda x: x.applicability != Applicability.SAFE,
+        )
+        result.append(dataclasses.replace(finding, fixes=tuple(fixes)))
     return result
 
 
@@ -47,7 +78,9 @@ def declare_fixes(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
     """FL101: declare the imported distribution where flet build reads dependencies."""
     # Only a distribution some index has: declaring a module's name that is none would trade
     # this finding for FL004.
-    if finding.package and ctx.analysis.listing(finding.package).files:
+    if not finding.package:
+        return
+    if ctx.analysis.source is None or ctx.analysis.listing(finding.package).files:
         fix = declare_dependency_fix(ctx.analysis.project, finding.package, texts=ctx.texts)
         if fix is not None:
             yield fix

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
@@ -12,7 +12,7 @@ from packaging.utils import NormalizedName, canonicalize_name
 from tomlkit.items import Array
 
 from fletlint.linter.analysis import Analysis, TargetResult
-from fletlint.linter.findings import Edit, Finding, Location
+from fletlint.linter.findings import Edit, Finding, Fix, Location
 from fletlint.linter.fixes import text as tx
 from fletlint.linter.resolve import Environment, file_fits, roots_for
 from fletlint.linter.sources.model import DeclaredRequirement
@@ -27,6 +27,71 @@ class FixContext:
     analysis: Analysis
     texts: tx.Texts | None = None
     alternatives: tuple[AlternativeEntry, ...] = ()
+    # What each verified fix changes in the requirements: applying all safe fixes together is
+    # verified again from these (`verify_together`).
+    changes: dict[Fix, RequirementChange] = field(default_factory=dict)
+
+    def remember(
+        self,
+        fix: Fix,
+        finding: Finding,
+        requirements: Sequence[DeclaredRequirement],
+        sdist_names: Iterable[str] = (),
+    ) -> Fix:
+        """Record what `fix` does to the project's requirements (as verified); returns it."""
+        original = self.analysis.project.requirements
+        replaced = tuple(
+            (old, new) for old, new in zip(original, requirements, strict=False) if old is not new
+        )
+        added = tuple(requirements[len(original) :])
+        self.changes[fix] = RequirementChange(
+            finding.package, replaced, added, frozenset(canonicalize_name(n) for n in sdist_names)
+        )
+        return fix
+
+    def verify_together(self, fixes: Sequence[Fix]) -> bool:
+        """Whether these fixes, all applied, still install: on every target the culprits no
+        fix here covers are held out, every other target must install, and desktops accept
+        the result. Two fixes rewriting one declaration differently do not go together."""
+        analysis = self.analysis
+        requirements = list(analysis.project.requirements)
+        rewritten: dict[int, DeclaredRequirement] = {}
+        added: list[DeclaredRequirement] = []
+        sdists: set[str] = set()
+        covered: set[str] = set()
+        for fix in fixes:
+            change = self.changes[fix]
+            for old, new in change.replaced:
+                index = next(i for i, d in enumerate(requirements) if d is old)
+                if index in rewritten and rewritten[index].text != new.text:
+                    return False
+                rewritten[index] = new
+            added.extend(change.added)
+            sdists |= change.sdist_names
+            if change.package:
+                covered.add(canonicalize_name(change.package))
+        combined = [rewritten.get(i, d) for i, d in enumerate(requirements)] + added
+        if not self.desktop_accepts(combined):
+            return False
+        for result in analysis.results:
+            if not result.unconstrained.ok:
+                continue
+            env = dataclasses.replace(result.env, sdist_names=result.env.sdist_names | sdists)
+            held = {
+                v.blocker.name
+                for v in analysis.verdicts(result)
+                if v.blocks_build and v.blocker.name not in covered
+            }
+            phone = analysis.resolve_held_out(result, held, combined, env)
+            if phone is None or not phone.ok:
+                return False
+            desktop_env = result.unconstrained.env
+            desktop = analysis.resolve(
+                desktop_env, roots_for(combined, desktop_env, result.target.platform)
+            )
+            if desktop is None or not desktop.ok:
+                return False
+        return True
 
     # -- reading the project --------------------------------------------------------------------
 
@@ -246,6 +311,16 @@ class FixContext:
                 if resolved is not None and not resolved.ok:
                     return False
         return True
+
+
+@dataclass(frozen=True)
+class RequirementChange:
+    """A verified fix as a change of the declared requirements (not of the text)."""
+
+    package: str | None  # the finding's package: the culprit the fix deals with
+    replaced: tuple[tuple[DeclaredRequirement, DeclaredRequirement], ...]
+    added: tuple[DeclaredRequirement, ...]
+    sdist_names: frozenset[str]
 
 
 # The desktops a Flet app also runs on, as pip's markers see them.

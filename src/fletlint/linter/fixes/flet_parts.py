@@ -45,7 +45,8 @@ def fixes(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
         changed = with_replaced(requirements, declared, new_text)
         edit = ctx.replace_requirement(declared, new_text)
         if changed is not None and edit is not None and ctx.verify(finding, changed):
-            yield Fix(f"mark {base} desktop-only: phones never run it", (edit,))
+            fix = Fix(f"mark {base} desktop-only: phones never run it", (edit,))
+            yield ctx.remember(fix, finding, changed)
         return
     if name != "flet" or not declared.requirement.extras:
         return
@@ -59,11 +60,12 @@ def fixes(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
         edit = ctx.replace_requirement(declared, plain_text)
         added = ctx.add_requirement_after(declared, parts_text)
         if edit is not None and added is not None and ctx.verify(finding, [*flet_only, both]):
-            yield Fix(
+            fix = Fix(
                 f"keep {plain} on every platform and {base} on desktops only "
                 "(its extra's parts never run on a phone)",
                 (edit, added),
             )
+            yield ctx.remember(fix, finding, [*flet_only, both])
     if flet_only is not None:
         edit = ctx.replace_requirement(declared, plain_text)
         if edit is not None and ctx.verify(finding, flet_only):

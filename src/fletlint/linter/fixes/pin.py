@@ -155,7 +155,8 @@ def _propose(
     same_major = current is not None and Version(current).major == Version(version).major
     if not same_major:
         title += f" (from {current or 'an unknown release'}: another major version)"
-    return Fix(title, (edit,), Applicability.SAFE if same_major else Applicability.UNSAFE)
+    fix = Fix(title, (edit,), Applicability.SAFE if same_major else Applicability.UNSAFE)
+    return ctx.remember(fix, finding, changed)
 
 
 def _specifier(text: str) -> SpecifierSet | None:

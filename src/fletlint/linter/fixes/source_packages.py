@@ -38,9 +38,10 @@ def fixes(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
         return
     pure = PURE in finding.notes
     verified = pure and ctx.verify(finding, ctx.analysis.project.requirements, sdist_names=(name,))
-    yield Fix(
+    fix = Fix(
         f"add {name} to [tool.flet].source_packages in {Path(pyproject).name}"
         + ("" if pure else " (if it is pure Python)"),
         (edit,),
         Applicability.SAFE if verified else Applicability.UNSAFE,
     )
+    yield ctx.remember(fix, finding, ctx.analysis.project.requirements, (name,))
