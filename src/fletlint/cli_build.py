@@ -65,6 +65,12 @@ def add_parser(
         "(default: pythonX.Y on PATH, else one uv manages)",
     )
     build.add_argument(
+        "--web",
+        action="store_true",
+        help="also write app.zip and app.zip.hash, the web target's app asset (the app only: "
+        "Pyodide's packages are not locked)",
+    )
+    build.add_argument(
         "--flet",
         choices=FLET_TARGETS,
         metavar="TARGET",
@@ -121,7 +127,12 @@ def run(
         if status is not None:
             status.update(message)
 
-    options = BuildOptions(output=args.output, allow_dirty=args.allow_dirty, python=args.python)
+    options = BuildOptions(
+        output=args.output,
+        allow_dirty=args.allow_dirty,
+        python=args.python,
+        web=args.web or args.flet == "web",
+    )
     try:
         if args.flet:  # say it before minutes of work, not after
             from fletlint.packager.handoff import flet_executable

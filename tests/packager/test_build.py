@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -480,3 +482,47 @@ def test_a_wheel_filename_from_the_index_never_leaves_the_cache(
     assert not (isolated_env / "wheels-v1").exists() or not any(
         p.name.startswith("evil") for p in (isolated_env / "wheels-v1").rglob("*")
     )
+
+
+def test_compiled_as_flet_build_compiles_and_the_web_asset(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    # This interpreter stands in for a Python 3.12 one: what is tested is that app and packages
+    # are compiled beside their sources (compileall -b) and the sources deleted.
+    monkeypatch.setattr("fletlint.packager.build.find_interpreter", lambda *a: Path(sys.executable))
+    folder = app(tmp_path, "anyio\n")
+    out = tmp_path / "out"
+    run = build(capsys, folder, out, pypi_index, flet_index, "--target", "android", "--web")
+    assert run.code == 0, run.err + run.out
+    assert files_under(out / "python-app") == ["assets/icon.txt", "main.pyc", "requirements.txt"]
+    site = files_under(out / "site-packages" / "arm64-v8a")
+    assert "anyio/__init__.pyc" in site and not [f for f in site if f.endswith(".py")]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["compiled"] is True and manifest["web"] == "app.zip"
+    # The web asset leaves out assets/ (flet build's web exclude) and says its own sha256.
+    names = zipfile.ZipFile(out / "app.zip").namelist()
+    assert names == ["main.pyc", "requirements.txt"]
+    assert (out / "app.zip.hash").read_text() == sha256(out / "app.zip")
+
+
+def test_git_runs_no_hook_and_no_fsmonitor_of_the_project(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    folder = app(tmp_path, "anyio\n")
+    marker = tmp_path / "ran"
+    hook = tmp_path / "hook.sh"
+    hook.write_text(f"#!/bin/sh\ntouch {marker}\n")
+    hook.chmod(0o755)
+    git(folder, "config", "core.fsmonitor", str(hook))
+    (folder / ".git" / "hooks" / "post-index-change").write_text(hook.read_text())
+    (folder / ".git" / "hooks" / "post-index-change").chmod(0o755)
+    run = build(capsys, folder, tmp_path / "out", pypi_index, flet_index, "--target", "android")
+    assert run.code == 0, run.err + run.out
+    assert not marker.exists(), "the project's git configuration ran a program"

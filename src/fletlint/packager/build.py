@@ -43,6 +43,7 @@ from fletlint.packager.app import (
     excluded_env_files,
     flet_app_files,
     mask_credentials,
+    write_web_zip,
 )
 from fletlint.packager.bytecode import compile_tree, find_interpreter
 from fletlint.packager.errors import BuildError
@@ -61,6 +62,7 @@ MANIFEST_NAME = "manifest.json"
 APP_DIR = "python-app"
 SITE_PACKAGES = "site-packages"
 FLUTTER_PACKAGES = "flutter-packages"
+WEB_ZIP = "app.zip"
 DEFAULT_OUTPUT = Path("build") / "fletlint"
 LARGEST = 10
 # Never let a repository's own configuration run code while we only ask for its state.
@@ -88,6 +90,7 @@ class BuildOptions:
     allow_dirty: bool = False
     python: Path | None = None  # the interpreter that compiles; default: found (bytecode.py)
     app_files: AppFiles = flet_app_files
+    web: bool = False  # also app.zip + app.zip.hash, the web target's app asset
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,8 @@ def build(
             )
         platforms = tuple(dict.fromkeys(t.platform for t in report.targets))
         package_settings = {p: read_package_settings(folder, p) for p in platforms}
+        if options.web:
+            package_settings["web"] = read_package_settings(folder, "web")
         client = linter.client_for(linter.index_sources(report.project))
 
         def download(file: DistFile) -> bytes:
@@ -368,6 +373,16 @@ def _build_into(
                 ],
             }
         )
+    web = package_settings.get("web")
+    if web is not None:
+        # serious_python's web asset: the processed app zipped; its __pypackages__ would come
+        # from Pyodide's index, which fletlint does not lock, so the zip holds the app only.
+        app_folders.pop("web", None)
+        say("zipping the web app")
+        web_app = staging / staged[_app_key(web)]
+        write_web_zip(web_app, None, staging / WEB_ZIP)
+        if web_app.name == f"{APP_DIR}-web":  # staged for the web alone (it excludes assets/)
+            shutil.rmtree(web_app)
     largest = sorted(package_sizes.items(), key=lambda kv: (-kv[1], kv[0]))[:LARGEST]
     flutter_dir = staging / FLUTTER_PACKAGES
     manifest: dict[str, Any] = {
@@ -377,6 +392,7 @@ def _build_into(
         "lock": {"file": locking.LOCK_NAME, "sha256": _sha256(lock_path)},
         "app": app_folders,
         "compiled": python is not None,
+        "web": WEB_ZIP if web is not None else None,
         "flutter-packages": sorted(p.name for p in flutter_dir.iterdir())
         if flutter_dir.is_dir()
         else [],
@@ -384,4 +400,4 @@ def _build_into(
         "largest": [{"name": n, "size": s} for n, s in largest],
     }
     (staging / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    return manifest, lock, tuple(notes)
+    return manifest, lock, tuple(dict.fromkeys(notes))
