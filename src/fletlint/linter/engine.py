@@ -25,6 +25,7 @@ from fletlint.linter.index.client import IndexClient
 from fletlint.linter.index.model import ClientStats, IndexProblem, IndexSource
 from fletlint.linter.index.pipconfig import PipConfigError, PipIndexConfig, read_pip_index_config
 from fletlint.linter.index.urls import make_source, redact_text
+from fletlint.linter.recent_resolutions import RecentResolutions
 from fletlint.linter.resolution_store import ResolutionStore, resolution_key
 from fletlint.linter.resolve import (
     MAX_ROUNDS,
@@ -127,8 +128,13 @@ class Linter:
         self._clients: dict[tuple[IndexSource, ...], IndexClient] = {}
         # Parsed imports by file content: a language server re-parses only the edited file.
         self._imports = ImportScanner(self.cache_dir())
+        # Resolutions by environment, for the next check of this Linter (a language server's).
+        self._recent = RecentResolutions()
+        # Threads for a check's resolutions, kept: starting them costs more than a warm check.
+        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="fletlint-resolve")
 
     def close(self) -> None:
+        self._pool.shutdown(wait=False)
         for client in self._clients.values():
             client.close()
         self._clients.clear()
@@ -295,6 +301,9 @@ class Linter:
         memos = ResolverMemos()
         max_rounds = self.max_rounds()
         source_urls = [x.url for x in sources]
+        context = repr(
+            (sorted((str(k), str(v)) for k, v in constraints.items()), source_urls, max_rounds)
+        )
 
         def run(env: Environment, target: Target) -> Resolution:
             if on_progress:
@@ -308,9 +317,13 @@ class Linter:
             """Every resolution of this check, the fixes' trial ones too, goes through the store."""
             if stop_fixing is not None and stop_fixing():
                 raise FixingCancelled
+            recent = self._recent.find(env, context, roots, client.listing)
+            if recent is not None:
+                return recent
             key = resolution_key(env, roots, constraints, source_urls)
             stored = store.load(key, client, env, roots)
             if stored is not None:
+                self._recent.remember(env, context, roots, stored, client.listing)
                 return stored
             resolution = resolve(
                 client, env, roots, constraints, max_rounds, memo=memos.for_env(env)
@@ -319,6 +332,7 @@ class Linter:
             # back); metadata that could not be read is the one gap they do not see.
             if not client.stats.extra.get("metadata_missing"):
                 store.save(key, resolution, client, roots)
+                self._recent.remember(env, context, roots, resolution, client.listing)
             return resolution
 
         phone_envs = [_environment(t, project, constrained=True) for t in targets]
@@ -328,8 +342,7 @@ class Linter:
         for e, t in zip([*phone_envs, *desktop_envs], [*targets, *targets], strict=True):
             jobs.setdefault(e.key, (e, t))
         # Threads overlap the network waits of the resolutions; the client pools connections.
-        with ThreadPoolExecutor(max_workers=min(8, len(jobs) or 1)) as pool:
-            done = dict(zip(jobs, pool.map(lambda job: run(*job), jobs.values()), strict=True))
+        done = dict(zip(jobs, self._pool.map(lambda job: run(*job), jobs.values()), strict=True))
         results = [
             TargetResult(t, phone, done[phone.key], done[desktop.key])
             for t, phone, desktop in zip(targets, phone_envs, desktop_envs, strict=True)
@@ -355,6 +368,7 @@ class Linter:
         findings = apply_suppressions(
             findings, project.root, per_file_ignores=s.per_file_ignores, texts=texts
         )
+
         # After suppression: verifying a fix costs resolutions, wasted on a hidden finding.
         def fixes_later(
             chosen: Sequence[Finding], cancelled: Callable[[], bool] = lambda: False

@@ -7,6 +7,7 @@ editor buffers must win over the disk) and maps every requirement back to its li
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -131,6 +132,15 @@ def _key(path: Path) -> Path:
     return Path(os.path.abspath(path))
 
 
+@functools.lru_cache(maxsize=4096)
+def _parse_line(text: str) -> tuple[str, Any, list[str]]:
+    """pip's parser of one logical line, remembered: it builds an optparse parser per call (a
+    millisecond), and a language server reads the same lines again on every keystroke. The
+    options it returns are only read."""
+    result: tuple[str, Any, list[str]] = prp.get_line_parser()(text)
+    return result
+
+
 def _origin(path: Path, root: Path) -> str:
     try:
         return _key(path).relative_to(_key(root)).as_posix()
@@ -229,7 +239,7 @@ class _Reader:
         if path not in self.files:
             self.files.append(path)
         lines = _logical_lines(content)
-        parse_line = prp.get_line_parser()
+        parse_line = _parse_line
         origin = _origin(path, self.root)
         for item in prp.preprocess(content):
             if isinstance(item, prp.CommentLine):
