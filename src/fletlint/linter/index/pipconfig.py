@@ -107,7 +107,7 @@ def _read_file(path: Path) -> dict[str, str]:
         raise PipConfigError(redact_text(str(exc))) from None
     except configparser.Error as exc:
         # configparser quotes the offending line, which may be `index-url = https://u:pw@...`.
-        detail = redact_text(str(exc))
+        detail = redact_text(" ".join(str(exc).split()))  # one line: the error is a line too
         raise PipConfigError(f"pip configuration file {path} is invalid: {detail}") from None
     values: dict[str, str] = {}
     for section in parser.sections():
