@@ -35,6 +35,8 @@ CASES = {
     "pin_parent_transitive": ("FL002", "pydantic-core", "safe", "add pydantic==2.11.7"),
     "pin_child": ("FL002", "loosechild", "safe", "add loosechild==1.1.0"),
     "pin_pyproject": ("FL002", "pydantic-core", "safe", "add pydantic==2.11.7"),
+    "pin_poetry": ("FL001", "pydantic-core", "safe", "pin pydantic==2.12.5 to pydantic==2.11.7"),
+    "pin_poetry_transitive": ("FL002", "pydantic-core", "safe", "add pydantic==2.11.7"),
     "marker": ("FL001", "desktoponly", "unsafe", "keep desktoponly==1.0.0 off android and ios"),
     "alternative": (
         "FL001",

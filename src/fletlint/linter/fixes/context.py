@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+import tomlkit
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
@@ -145,6 +147,8 @@ class FixContext:
         return None if quote == "" else (text, quote)
 
     def replace_requirement(self, declared: DeclaredRequirement, new_text: str) -> Edit | None:
+        if self._in_poetry(declared):
+            return self._poetry_edit(declared, new_text, replace=True)
         editable = self._editable(declared)
         if editable is None:
             return None
@@ -169,6 +173,8 @@ class FixContext:
         """New requirements next to `declared`: the lines after it, or the same TOML array."""
         added = (new_text, *more)
         path = declared.location.path
+        if self._in_poetry(declared):
+            return self._poetry_edit(declared, *added, replace=False)
         editable = self._editable(declared)
         if editable is None:
             return None
@@ -190,6 +196,8 @@ class FixContext:
         return self._array_edit(declared, insert)
 
     def remove_requirement(self, declared: DeclaredRequirement) -> Edit | None:
+        if self._in_poetry(declared):
+            return self._poetry_edit(declared, replace=True)
         editable = self._editable(declared)
         if editable is None:
             return None
@@ -202,6 +210,51 @@ class FixContext:
             del array[index]
 
         return self._array_edit(declared, delete)
+
+    # -- poetry: `[tool.poetry.dependencies]` entries, edited as TOML keys ---------------------
+
+    def _in_poetry(self, declared: DeclaredRequirement) -> bool:
+        text = (
+            tx.read_text(declared.location.path, self.texts)
+            if declared.location.path.endswith(".toml")
+            else None
+        )
+        return text is not None and self._string_quote(declared, text) == ""
+
+    def _poetry_edit(
+        self, declared: DeclaredRequirement, *texts: str, replace: bool
+    ) -> Edit | None:
+        """Rewrite (or remove, with no `texts`) the entry of `declared` in
+        `[tool.poetry.dependencies]`, or add entries after the table's others, as poetry writes
+        them: `name = "==1.2"`, or `{ version = "==1.2", markers = "..." }` with a marker."""
+        if declared.requirement is None:
+            return None
+        entries = [_poetry_entry(t) for t in texts]
+        if any(e is None for e in entries):
+            return None
+        own = canonicalize_name(declared.requirement.name)
+
+        def change(document: object) -> None:
+            table = _poetry_table(document)
+            keys = {canonicalize_name(str(k)): str(k) for k in table}
+            if replace:
+                if own not in keys:
+                    raise LookupError(own)
+                if not entries:
+                    del table[keys[own]]
+                    return
+            for entry in entries:
+                assert entry is not None
+                name, value = entry
+                existing = keys.get(canonicalize_name(name))
+                if existing is not None and not (replace and canonicalize_name(name) == own):
+                    raise LookupError(name)  # poetry holds one entry per package
+                table[existing or name] = value
+
+        try:
+            return tx.toml_edit(declared.location.path, self.texts, change)
+        except (LookupError, TypeError):
+            return None
 
     def _array_edit(
         self, declared: DeclaredRequirement, mutate: Callable[[Array, int], None]
@@ -393,6 +446,32 @@ def requirement_base(declared: DeclaredRequirement, name: str, specifier: str) -
 
 def normalized(name: str) -> NormalizedName:
     return canonicalize_name(name)
+
+
+def _poetry_table(document: object) -> Any:
+    found: Any = document
+    for name in ("tool", "poetry", "dependencies"):
+        found = found.get(name) if isinstance(found, dict) else None
+    if not isinstance(found, dict):
+        raise LookupError("tool.poetry.dependencies")
+    return found
+
+
+def _poetry_entry(text: str) -> tuple[str, Any] | None:
+    """A PEP 508 requirement as a poetry entry; None when poetry (as flet build reads it)
+    cannot say it: extras and URLs are not carried over."""
+    try:
+        requirement = Requirement(text)
+    except InvalidRequirement:
+        return None
+    if requirement.extras or requirement.url:
+        return None
+    version = str(requirement.specifier) or "*"
+    if requirement.marker is None:
+        return requirement.name, version
+    value = tomlkit.inline_table()
+    value.update({"version": version, "markers": str(requirement.marker)})
+    return requirement.name, value
 
 
 def _array_holding(document: object, value: str) -> tuple[Array, int] | None:
