@@ -10,14 +10,14 @@ What is measured, on the same wheels for every tool:
   needs Flet's index, which is not reachable here). That build leaves the wheels in fletlint's
   cache (warm) and `pylock.toml`; the lock's wheels are then copied into one find-links folder.
 - fletlint: one process installing each ABI's locked wheels from the warm cache
-  (`fletlint.packager.install.install_target`), ×3 ABIs.
+  (`fletlint.packager.install.install_target`), times 3 ABIs.
 - pip: `pip install --target … --platform android_24_<abi> --only-binary :all: --python-version
-  X.Y --implementation cp --no-index --find-links <wheels> --no-deps -r <pins>`, ×3.
+  X.Y --implementation cp --no-index --find-links <wheels> --no-deps -r <pins>`, times 3.
 - uv: `uv pip install --target … --python-platform <arch>-linux-android --python-version X.Y
-  --no-index --find-links <wheels> --no-deps -r <pins>`, ×2 (uv has no armv7).
+  --no-index --find-links <wheels> --no-deps -r <pins>`, times 2 (uv has no armv7).
 - `--no-deps` everywhere: a lock is installed, not resolved. Each run into fresh folders; exit
   codes checked (a failing tool aborts the benchmark with its stderr). Medians of --runs, and
-  per-ABI ratios (fletlint ÷ uv, pip ÷ uv). Goal: fletlint ≤ 1.0× uv per ABI.
+  per-ABI ratios (fletlint ÷ uv, pip ÷ uv). Goal: fletlint ≤ 1.0 x uv per ABI.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -134,9 +133,7 @@ def main() -> int:
         pins: dict[str, Path] = {}
         for key, wheels in per_abi.items():
             pins[key] = work / f"pins-{key}.txt"
-            pins[key].write_text(
-                "".join(f"{w.split('-')[0]}=={w.split('-')[1]}\n" for w in wheels)
-            )
+            pins[key].write_text("".join(f"{w.split('-')[0]}=={w.split('-')[1]}\n" for w in wheels))
 
         results: dict[str, list[float]] = {"fletlint": [], "pip": [], "uv": []}
         for i in range(args.runs):
@@ -182,7 +179,9 @@ def main() -> int:
             shutil.rmtree(target_root)
 
         wheels = len(shas)
-        print(f"lock: {wheels} wheels, {sum(len(w) for w in per_abi.values())} installs over 3 ABIs")
+        print(
+            f"lock: {wheels} wheels, {sum(len(w) for w in per_abi.values())} installs over 3 ABIs"
+        )
         uv_median = statistics.median(results["uv"])
         print(f"{'tool':<10} {'median s/ABI':>13} {'÷ uv':>7}   runs: {args.runs}")
         for tool, times in results.items():
