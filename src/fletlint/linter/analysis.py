@@ -217,7 +217,8 @@ class Analysis:
             graphs = {id(r.unconstrained): r.unconstrained for r in self.results}
             local = self.imports.local_modules
             for imported in self.imports.imports:
-                if imported.top in local or is_stdlib_anywhere(imported.module):
+                # A guarded import (try/except ImportError) already copes with its absence.
+                if imported.guarded or imported.top in local or is_stdlib_anywhere(imported.module):
                     continue
                 for graph in graphs.values():
                     names.update(self.module_index().providers(imported.module, graph.packages))
