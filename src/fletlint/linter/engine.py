@@ -293,6 +293,7 @@ class Linter:
         pip = self.pip_config()
         sources = self.index_sources(project, pip)
         client = self.client_for(sources)
+        client.begin_check()  # the check deadline counts from here, not from the client's birth
         client.begin_check()  # problems, statistics and failed indexes are this check's own
         constraints = _constraints((*project.constraints, *self.pip_constraints(pip)))
 
