@@ -18,6 +18,7 @@ from fletlint import __version__, cli_build
 from fletlint.config import settings_for
 from fletlint.linter.engine import FLET_INDEX_URL, Linter, Report, Settings
 from fletlint.linter.findings import InputError
+from fletlint.linter.index.urls import redact_text
 from fletlint.linter.rules import RULES
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -261,10 +262,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_check(args, out, err)
     except UsageError as exc:
         # soft_wrap: a long `path:line:col` must stay on one line for editors and CI to link it.
-        err.print(f"fletlint: error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        err.print(
+            f"fletlint: error: {redact_text(str(exc))}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
         return EXIT_USAGE
     except InputError as exc:
-        err.print(f"fletlint: error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        err.print(
+            f"fletlint: error: {redact_text(str(exc))}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -272,8 +283,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("FLETLINT_DEBUG"):
             raise
         err.print(
-            f"fletlint: internal error: {exc!r}. This is a bug; rerun with FLETLINT_DEBUG=1 "
-            "for the traceback and report it.",
+            f"fletlint: internal error: {redact_text(repr(exc))}. This is a bug; rerun with "
+            "FLETLINT_DEBUG=1 for the traceback and report it.",
             markup=False,
             highlight=False,
             soft_wrap=True,
