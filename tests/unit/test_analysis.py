@@ -1,15 +1,16 @@
-"""The analysis' words for targets and constraints, and a source with packages held out."""
+"""The analysis' words for targets and constraints, and packages held out of a phone."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
 
 from packaging.tags import Tag
 from packaging.version import Version
 
-from fletlint.linter.analysis import HeldOut, constraint_of, describe_targets
+from fletlint.linter.analysis import constraint_of, describe_targets
 from fletlint.linter.findings import ChainLink
-from fletlint.linter.index.model import CoreMetadata, DistFile, ProjectListing
+from fletlint.linter.index.model import DistFile
+from fletlint.linter.resolve import Environment, file_fits
 from fletlint.linter.targets import default_targets, select_targets
 
 TARGETS = default_targets("3.12")
@@ -42,38 +43,17 @@ def test_the_constraint_names_who_holds_the_package() -> None:
     assert constraint_of(ranged) == ("the project requires scipy", None)
 
 
-class _Source:
-    def __init__(self) -> None:
-        self.asked: list[DistFile] = []
-        self.file = DistFile(
-            "native-1.0-cp312-cp312-manylinux_2_17_x86_64.whl",
-            "http://x/native-1.0.whl",
-            "pypi",
-            "native",
-            Version("1.0"),
-            True,
-            frozenset({Tag("cp312", "cp312", "manylinux_2_17_x86_64")}),
-        )
-
-    def listing(self, name: str) -> ProjectListing:
-        return ProjectListing(name, (self.file,) if name == "native" else ())
-
-    def metadata(self, file: DistFile) -> CoreMetadata:
-        self.asked.append(file)
-        return CoreMetadata(file.name, file.version)
-
-    def prefetch(self, names: Iterable[str]) -> None:
-        pass
-
-    def warm_metadata(self, files: Iterable[DistFile]) -> None:
-        pass
-
-
-def test_a_held_out_package_installs_anywhere_with_its_real_metadata() -> None:
-    source = _Source()
-    held = HeldOut(source, frozenset({"native"}))
-    [stand_in] = held.listing("native").files
-    assert stand_in.is_pure and stand_in.version == Version("1.0")
-    held.metadata(stand_in)
-    assert source.asked == [source.file]
-    assert held.listing("other").files == ()
+def test_a_held_out_package_fits_any_phone() -> None:
+    native = DistFile(
+        "native-1.0-cp312-cp312-manylinux_2_17_x86_64.whl",
+        "http://x/native-1.0.whl",
+        "pypi",
+        "native",
+        Version("1.0"),
+        True,
+        frozenset({Tag("cp312", "cp312", "manylinux_2_17_x86_64")}),
+    )
+    [phone] = select_targets(TARGETS, names=("android_24_arm64_v8a",))
+    env = Environment(phone.name, "3.12", phone.marker_environment, frozenset(phone.tags))
+    assert not file_fits(native, env)
+    assert file_fits(native, dataclasses.replace(env, held_out=frozenset({"native"})))

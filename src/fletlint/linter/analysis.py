@@ -20,7 +20,6 @@ from functools import cached_property
 from typing import Any, Protocol, cast
 
 from packaging.specifiers import SpecifierSet
-from packaging.tags import Tag
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
 
@@ -187,17 +186,16 @@ class Analysis:
         env: Environment | None = None,
     ) -> Resolution | None:
         """The phone resolution as if the `held_out` packages installed there (their releases
-        and dependencies as published, a pure wheel in place of each file). What else fails,
-        or what the phone gets, once those are dealt with. None without a package source."""
-        if self.source is None:
-            return None
+        and dependencies as published): what else fails, or what the phone gets, once those
+        are dealt with. Through the engine's store, as every resolution of a check."""
         env = env or result.env
         declared = self.project.requirements if requirements is None else requirements
         roots = roots_for(declared, env, result.target.platform)
         names = frozenset(canonicalize_name(n) for n in held_out)
-        if not names:
-            return self.resolve(env, roots)
-        return resolve(HeldOut(self.source, names), env, roots, self.constraints)
+        if names:
+            key = f"{env.key}|held-out:{','.join(sorted(names))}"
+            env = dataclasses.replace(env, key=key, held_out=env.held_out | names)
+        return self.resolve(env, roots)
 
     def module_index(self) -> ModuleIndex:
         """Which distribution provides which module, shared by every rule and fix of a check."""
@@ -279,43 +277,6 @@ class Analysis:
     @cached_property
     def all_target_names(self) -> tuple[str, ...]:
         return tuple(t.name for t in self.targets)
-
-
-# The tag a held-out package's stand-in files carry: every phone accepts a pure wheel.
-_ANYWHERE = frozenset({Tag("py3", "none", "any")})
-
-
-class HeldOut:
-    """A package source in which some projects install anywhere: each of their files stands in
-    as a pure wheel, with the real file's metadata. Everything else passes through."""
-
-    def __init__(self, source: PackageSource, names: frozenset[str]) -> None:
-        self._source = source
-        self._names = names
-        self._real: dict[DistFile, DistFile] = {}
-        self._listings: dict[str, ProjectListing] = {}
-
-    def listing(self, name: str) -> ProjectListing:
-        listing = self._source.listing(name)
-        if canonicalize_name(name) not in self._names:
-            return listing
-        if name not in self._listings:
-            files = []
-            for file in listing.files:
-                stand_in = dataclasses.replace(file, is_wheel=True, tags=_ANYWHERE)
-                self._real[stand_in] = file
-                files.append(stand_in)
-            self._listings[name] = ProjectListing(listing.name, tuple(files))
-        return self._listings[name]
-
-    def metadata(self, file: DistFile) -> CoreMetadata:
-        return self._source.metadata(self._real.get(file, file))
-
-    def prefetch(self, names: Iterable[str]) -> None:
-        self._source.prefetch(names)
-
-    def warm_metadata(self, files: Iterable[DistFile]) -> None:
-        self._source.warm_metadata(self._real.get(f, f) for f in files)
 
 
 def constraint_of(chain: Sequence[ChainLink]) -> tuple[str, str | None]:

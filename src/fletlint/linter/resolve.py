@@ -54,6 +54,9 @@ class Environment:
     markers: Mapping[str, str]
     tags: frozenset[Tag] | None = None
     sdist_names: frozenset[str] = frozenset()
+    # Projects whose every file fits here: the rules' blockers "held out" (what else fails, or
+    # what the phone gets, were they installable). `key` must say so too.
+    held_out: frozenset[str] = frozenset()
 
     @property
     def constrained(self) -> bool:
@@ -69,7 +72,7 @@ def file_fits(file: DistFile, env: Environment, *, allow_yanked: bool = False) -
         return False
     if file.requires_python is not None and not _python_allowed(file.requires_python, env.python):
         return False
-    if env.tags is None:
+    if env.tags is None or file.name in env.held_out:
         return True
     if file.is_wheel:
         return not file.tags.isdisjoint(env.tags)
