@@ -488,3 +488,7 @@ def test_safe_fixes_that_fail_together_become_unsafe(
     for fix in firsts.values():
         assert fix["applicability"] == "unsafe", fix
         assert fix["title"].endswith("apply it on its own)"), fix
+    fixed = check(capsys, app, index, flet_index, *PY312, "--fix", "--unsafe-fixes", fmt="text")
+    # One of them per round: the alpha pin, then (re-verified) what is left for beta.
+    assert "alpha==2.0.1" in (app / "requirements.txt").read_text(), fixed.out
+    assert fixed.code == 0, fixed.out

@@ -48,6 +48,8 @@ class Fix:
     title: str
     edits: tuple[Edit, ...]
     applicability: Applicability = Applicability.SAFE
+    # Verified on its own but not together with the other fixes: applied in a round of its own.
+    alone: bool = False
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ def _verified_together(ctx: FixContext, findings: list[Finding]) -> list[Finding
         return findings
     demoted = {
         fix: dataclasses.replace(
-            fix, title=fix.title + NOT_TOGETHER, applicability=Applicability.UNSAFE
+            fix, title=fix.title + NOT_TOGETHER, applicability=Applicability.UNSAFE, alone=True
         )
         for fix in unique
     }

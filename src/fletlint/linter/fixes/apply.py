@@ -28,7 +28,11 @@ class Applied:
 
 
 def select_fixes(findings: Iterable[Finding], *, unsafe: bool = False) -> list[Fix]:
-    """The fix `--fix` applies for each finding: its first one that the applicability allows."""
+    """The fix `--fix` applies for each finding: its first one that the applicability allows.
+
+    Fixes that work only alone (`Fix.alone`) wait until no other fix is left, then go one per
+    round: the next round's check verifies the rest again.
+    """
     chosen: list[Fix] = []
     for finding in findings:
         for fix in finding.fixes:
@@ -36,7 +40,8 @@ def select_fixes(findings: Iterable[Finding], *, unsafe: bool = False) -> list[F
                 if fix not in chosen:
                     chosen.append(fix)
                 break
-    return chosen
+    together = [f for f in chosen if not f.alone]
+    return together or chosen[:1]
 
 
 def hidden_unsafe(findings: Iterable[Finding]) -> int:
