@@ -9,8 +9,8 @@ What is measured, on the same wheels for every tool:
   universe's roots (`synthetic.py`, real wheels on two local indexes; the example app's lock
   needs Flet's index, which is not reachable here). That build leaves the wheels in fletlint's
   cache (warm) and `pylock.toml`; the lock's wheels are then copied into one find-links folder.
-- fletlint: one process installing each ABI's locked wheels from the warm cache
-  (`fletlint.packager.install.install_target`), times 3 ABIs.
+- fletlint: one process installing the three ABIs' locked wheels from the warm cache as
+  `fletlint build` does (`fletlint.packager.install.install_targets`, a thread per ABI).
 - pip: `pip install --target … --platform android_24_<abi> --only-binary :all: --python-version
   X.Y --implementation cp --no-index --find-links <wheels> --no-deps -r <pins>`, times 3.
 - uv: `uv pip install --target … --python-platform <arch>-linux-android --python-version X.Y
@@ -53,12 +53,14 @@ FLETLINT_INSTALL = """
 import sys
 from pathlib import Path
 from fletlint.linter.targets import Target
-from fletlint.packager.install import install_target
+from fletlint.packager.install import install_targets
 out, cache = Path(sys.argv[1]), Path(sys.argv[2])
+jobs = []
 for spec in sys.argv[3:]:
     abi, wheels = spec.split("=", 1)
     target = Target("android", abi, "24", "3.12")
-    install_target(target, [cache / w for w in wheels.split(",")], out / abi)
+    jobs.append((target, [cache / w for w in wheels.split(",")], out / abi))
+install_targets(jobs)  # as fletlint build installs them
 """
 
 

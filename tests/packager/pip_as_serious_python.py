@@ -154,8 +154,8 @@ def install(
             # serious_python copies the host's under the three iOS names (`duplicateSysconfigFile`,
             # on macOS, the only host that builds for iOS). The same here, for this host.
             host = sysconfig._get_sysconfigdata_name()  # type: ignore[attr-defined]
-            arch, sdk = tag.split("-")[2:4]
-            name = f"_sysconfigdata_{sys.abiflags}_{sys.platform}_{arch}_{sdk}"
+            machine, sdk = tag.split("-")[2:4]
+            name = f"_sysconfigdata_{sys.abiflags}_{sys.platform}_{machine}_{sdk}"
             (custom / f"{name}.py").write_text(
                 f"import importlib\nbuild_time_vars = importlib.import_module({host!r}).build_time_vars\n"
             )

@@ -337,7 +337,7 @@ def test_an_interrupted_build_leaves_the_earlier_output(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("fletlint.packager.build.install_target", interrupted)
+    monkeypatch.setattr("fletlint.packager.build.install_targets", interrupted)
     run = build(capsys, folder, out, pypi_index, flet_index, "--target", "android")
     assert run.code == 130
     assert (out / "manifest.json").read_bytes() == before

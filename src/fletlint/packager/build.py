@@ -49,7 +49,7 @@ from fletlint.packager.bytecode import compile_tree, find_interpreter
 from fletlint.packager.errors import BuildError
 from fletlint.packager.fetch import fetch
 from fletlint.packager.flet_settings import PackageSettings, read_package_settings
-from fletlint.packager.install import install_target
+from fletlint.packager.install import install_targets
 from fletlint.packager.layout import (
     ARCH_KEYS,
     arch_key,
@@ -338,13 +338,23 @@ def _build_into(
     flutter_copied = False
     per_target: list[dict[str, Any]] = []
     package_sizes: dict[str, int] = defaultdict(int)
+    say("installing")
+    install_targets(
+        [
+            (
+                t.target,
+                [wheels[w.filename] for w in t.wheels],
+                staging / SITE_PACKAGES / arch_key(t.target),
+            )
+            for t in targets
+        ],
+        requested,
+    )
     for target_lock in targets:
         target = target_lock.target
         ps = package_settings[target.platform]
         arch = arch_key(target)
         site = staging / SITE_PACKAGES / arch
-        say(f"installing for {arch}")
-        install_target(target, [wheels[w.filename] for w in target_lock.wheels], site, requested)
         owners = _owners(site)
         if move_flutter_folder(site, staging / FLUTTER_PACKAGES, copy=not flutter_copied):
             flutter_copied = True
