@@ -526,3 +526,22 @@ def test_git_runs_no_hook_and_no_fsmonitor_of_the_project(
     run = build(capsys, folder, tmp_path / "out", pypi_index, flet_index, "--target", "android")
     assert run.code == 0, run.err + run.out
     assert not marker.exists(), "the project's git configuration ran a program"
+
+
+def test_the_next_build_removes_a_killed_builds_staging(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    folder = app(tmp_path, "anyio\n")
+    out = tmp_path / "out"
+    assert build(capsys, folder, out, pypi_index, flet_index, "--target", "android").code == 0
+    # What a SIGKILLed build leaves: its staging folder, named by a process that is gone.
+    killed = tmp_path / f".out.tmp-{2**22 + 11}-x"
+    (killed / "site-packages").mkdir(parents=True)
+    before = (out / "manifest.json").read_bytes()
+    run = build(capsys, folder, out, pypi_index, flet_index, "--target", "android")
+    assert run.code == 0, run.err
+    assert (out / "manifest.json").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app", "out"]

@@ -279,3 +279,14 @@ def test_the_swap_always_leaves_a_whole_output(tmp_path: Path) -> None:
     outputs.replace(staging, output)
     assert (output / "manifest.json").read_text() == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_the_exchange_is_one_atomic_step_on_linux(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "which").write_text("a")
+    (tmp_path / "b" / "which").write_text("b")
+    assert outputs._exchange(tmp_path / "a", tmp_path / "b")
+    assert (tmp_path / "a" / "which").read_text() == "b"
+    assert (tmp_path / "b" / "which").read_text() == "a"
