@@ -38,7 +38,7 @@ def test_sarif_has_rules_results_and_relative_regions(
     fl001 = rules["FL001"]
     assert fl001["name"] == "missing-phone-wheel"
     assert fl001["shortDescription"]["text"] == RULES["FL001"].summary
-    assert fl001["fullDescription"]["text"].startswith("Finds each package")
+    assert fl001["fullDescription"]["text"].startswith("Finds the packages that fail")
     assert "## How to fix" in fl001["help"]["markdown"]
     assert fl001["helpUri"] == "https://github.com/fletlint/fletlint/blob/main/docs/rules.md#fl001"
     assert fl001["defaultConfiguration"]["level"] == "error"
