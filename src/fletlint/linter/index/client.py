@@ -139,7 +139,7 @@ class _Inflater:
         encoding = encoding.strip().lower()
         if encoding in ("gzip", "x-gzip"):
             self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif encoding not in ("", "identity"):
+        elif encoding not in ("", "identity", "deflate"):  # deflate: its first byte decides
             raise _SourceError(f"{what} comes with an unsupported Content-Encoding {encoding!r}")
         self._encoding = encoding
 
