@@ -500,7 +500,7 @@ def tool_versions() -> dict[str, str]:
         )
 
     if COMMIT is not None:
-        where = f"commit {out(['git', '-C', str(ROOT), 'rev-parse', '--short', COMMIT])}"
+        where = f"commit {COMMIT}"
     else:
         head = out(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
         dirty = out(
@@ -740,7 +740,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     global FLETLINT_SRC, COMMIT
     try:
         if args.commit:
-            COMMIT = args.commit
+            resolved = subprocess.run(
+                ["git", "-C", str(ROOT), "rev-parse", "--short", args.commit],
+                capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            if resolved.returncode != 0:
+                raise BenchmarkAborted(f"no commit {args.commit!r}: {resolved.stderr.strip()}")
+            COMMIT = resolved.stdout.strip()  # HEAD moves while others commit: name it now
             FLETLINT_SRC = export_commit(args.commit, store / "fletlint-commit")
         workloads = []
         if args.live:
