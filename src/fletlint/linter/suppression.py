@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from fletlint.linter.findings import Finding
+from fletlint.linter.text_lines import split_lines
 
 __all__ = ["apply_suppressions", "comment_codes", "glob_matches"]
 
@@ -125,7 +126,7 @@ def _line_reader(texts: Mapping[Path, str]) -> Callable[[str, int], str]:
                     text = Path(key).read_text(encoding="utf-8", errors="replace")
                 except OSError:
                     text = ""
-            cache[key] = text.splitlines()
+            cache[key] = split_lines(text)
         lines = cache[key]
         return lines[number - 1] if 0 < number <= len(lines) else ""
 

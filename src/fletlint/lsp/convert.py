@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from lsprotocol import types
 
 from fletlint.linter.findings import Applicability, Finding, Fix, InputError, Location, Severity
+from fletlint.linter.text_lines import split_lines
 
 SOURCE = "fletlint"
 RULES_URL = "https://github.com/fletlint/fletlint/blob/main/docs/rules.md"
@@ -47,8 +48,8 @@ def _units(char: str, encoding: str) -> int:
 
 
 def _lines(text: str | None) -> list[str]:
-    # Only "\n" ends a line, as in the core's offsets; a "\r" before it is part of no column.
-    return (text or "").split("\n")
+    # The core's rule and LSP's: "\r\n", "\n" or "\r" end a line, nothing else does.
+    return split_lines(text or "")
 
 
 def to_character(line_text: str, column: int, encoding: str = UTF16) -> int:
@@ -80,7 +81,7 @@ def to_range(location: Location, text: str | None, encoding: str = UTF16) -> typ
     lines = _lines(text)
     start = to_position(lines, location.line, location.column, encoding)
     if location.end_line is None:
-        whole = lines[location.line - 1].rstrip("\r") if 0 < location.line <= len(lines) else ""
+        whole = lines[location.line - 1] if 0 < location.line <= len(lines) else ""
         end = to_position(lines, location.line, len(whole) + 1, encoding)
         if end.character < start.character:
             end = start

@@ -42,6 +42,9 @@ from fletlint.lsp import convert
 # Seconds of quiet after the last change before a check starts: typing does not start a
 # check per keystroke, and the newest text is the one checked. Short: a warm check is cheap.
 DEBOUNCE = 0.1
+# Seconds without a change after publishing before the fixes are computed in the background:
+# they must not take the processor from the next check while the user types.
+FIXES_AFTER = 1.0
 # How long a pull or a code action waits for the check of the newest text before it answers
 # with what it has.
 WAIT_FOR_CHECK = 60.0
@@ -211,7 +214,9 @@ class FletlintServer(LanguageServer):
             self.log(outcome.message, types.MessageType.Error)
         project.settled.set()
         if isinstance(outcome, Report) and outcome.findings:
-            # Now that the diagnostics are out: the fixes, ready for the first Ctrl+.
+            # Once typing pauses: the fixes, ready for the first Ctrl+. (While typing goes on,
+            # each change cancels this; a code action computes the fixes it needs itself.)
+            await asyncio.sleep(FIXES_AFTER)
             everything = range(len(outcome.findings))
             await self.fixes(project, outcome, everything, generation)
 

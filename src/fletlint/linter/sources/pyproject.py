@@ -24,6 +24,7 @@ from fletlint.linter.flet_model.releases import FletRules
 from fletlint.linter.project_files import read_project_text
 from fletlint.linter.sources.model import DeclaredRequirement, DroppedExtras
 from fletlint.linter.sources.requirements import parse_requirement_text
+from fletlint.linter.text_lines import LineIndex, split_lines
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -69,7 +70,7 @@ class TomlLocator:
     def __init__(self, text: str, path: str) -> None:
         self._text = text
         self._path = path
-        self._line_starts = [0] + [m.end() for m in re.finditer(r"\r\n|\n", text)]
+        self._lines = LineIndex(text)
         self._values: dict[KeyPath, _Span] = {}
         self._entries: dict[KeyPath, _Span] = {}
         self._aot: dict[KeyPath, int] = {}
@@ -82,14 +83,7 @@ class TomlLocator:
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset."""
-        lo, hi = 0, len(self._line_starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self._line_starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo + 1, offset - self._line_starts[lo] + 1
+        return self._lines.position(offset)
 
     def _location(self, span: _Span) -> Location:
         line, column = self.position(span.start)
@@ -417,7 +411,7 @@ def toml_error(exc: Exception, text: str, path: str) -> InputError:
         return InputError(f"invalid TOML: {message[: match.start()]}", where)
     match = _TOML_ERROR_END.search(message)
     if match:
-        lines = text.splitlines() or [""]
+        lines = split_lines(text)
         where = Location(path, len(lines), len(lines[-1]) + 1)
         return InputError(f"invalid TOML: {message[: match.start()]} (at end of file)", where)
     return InputError(f"invalid TOML: {message}", Location(path, 1))

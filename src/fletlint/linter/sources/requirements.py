@@ -22,6 +22,7 @@ from fletlint.linter.findings import InputError, Location
 from fletlint.linter.index.urls import redact_text
 from fletlint.linter.project_files import read_project_bytes
 from fletlint.linter.sources.model import DeclaredRequirement, IndexOptions
+from fletlint.linter.text_lines import LineIndex
 
 __all__ = ["RequirementsResult", "parse_requirement_text", "read_requirements"]
 
@@ -67,27 +68,34 @@ def _logical_lines(content: str) -> dict[int, _LogicalLine]:
     """Mirror `pip_requirements_parser.join_lines`, keeping each character's position.
 
     The library's preprocess() numbers a joined line by its first physical line; the same numbering
-    is used here so its TextLines can be looked up by number.
+    is used here so its TextLines can be looked up by number. pip splits with str.splitlines() (a
+    form feed ends a line for pip), but positions are the editor's lines (linter/text_lines.py).
     """
     result: dict[int, _LogicalLine] = {}
     parts: list[str] = []
     positions: list[tuple[int, int]] = []
     primary: int | None = None
+    where = LineIndex(content).position
+    offset = 0
 
     def flush(number: int) -> None:
         result[number] = _LogicalLine(number, "".join(parts), tuple(positions))
         parts.clear()
         positions.clear()
 
-    for number, line in enumerate(content.splitlines(), start=1):
+    for number, raw in enumerate(content.splitlines(keepends=True), start=1):
+        line = raw.splitlines()[0]
+        # Every editor line break also ends a splitlines() line: within `line`, columns just count.
+        row, column = where(offset)
+        offset += len(raw)
         is_comment = prp.COMMENT_RE.match(line) is not None
         if not line.endswith("\\") or is_comment:
             if is_comment:
                 # The library prefixes comment lines with a space; that space exists nowhere.
                 parts.append(" ")
-                positions.append((number, 1))
+                positions.append((row, column))
             parts.append(line)
-            positions.extend((number, col) for col in range(1, len(line) + 1))
+            positions.extend((row, column + i) for i in range(len(line)))
             flush(primary if primary is not None else number)
             primary = None
         else:
@@ -97,7 +105,7 @@ def _logical_lines(content: str) -> dict[int, _LogicalLine]:
             left = len(line) - len(line.lstrip("\\"))
             kept = line.strip("\\")
             parts.append(kept)
-            positions.extend((number, left + col) for col in range(1, len(kept) + 1))
+            positions.extend((row, column + left + i) for i in range(len(kept)))
     if primary is not None:
         flush(primary)
     return result
