@@ -412,6 +412,8 @@ def toml_error(exc: Exception, text: str, path: str) -> InputError:
     match = _TOML_ERROR_END.search(message)
     if match:
         lines = split_lines(text)
+        if len(lines) > 1 and not lines[-1]:
+            lines.pop()  # the break that ends the last line starts no line of its own
         where = Location(path, len(lines), len(lines[-1]) + 1)
         return InputError(f"invalid TOML: {message[: match.start()]} (at end of file)", where)
     return InputError(f"invalid TOML: {message}", Location(path, 1))
