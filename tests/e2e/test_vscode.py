@@ -176,41 +176,79 @@ def code_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
             server.wait()
 
 
-def test_the_installed_extension_shows_diagnostic_hover_and_applies_the_quick_fix(
-    code_server: tuple[str, Path], tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex
-) -> None:
-    url, user_data = code_server
-    workspace = tmp_path / "app"
-    workspace.mkdir()
-    (workspace / "pyproject.toml").write_text(
+def _workspace(root: Path, pypi_index: LocalIndex, flet_index: LocalIndex) -> Path:
+    """An app whose requirements pull in pydantic-core, checked against the local indexes only."""
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
         "[tool.fletlint]\n"
         f'index-url = "{pypi_index.url}"\n'
         f'flet-index-url = "{flet_index.url}"\n'
         'python-version = "3.12"\n'
     )
-    requirements = workspace / "requirements.txt"
-    requirements.write_text("pydantic==2.12.5\n")
+    (root / "requirements.txt").write_text("pydantic==2.12.5\n")
+    return root
+
+
+def _drive(scenario: str, url: str, user_data: Path, tmp_path: Path, **extra: str) -> None:
+    """Runs one scenario of drive_vscode.mjs; its screenshot goes to tests/e2e/artifacts/."""
     ARTIFACTS.mkdir(exist_ok=True)
-    screenshot = ARTIFACTS / "vscode-e2e.png"
+    screenshot = ARTIFACTS / f"vscode-{scenario}.png"
+    options = {
+        "tools": str(TOOLS),
+        "url": url,
+        "workspace": str(tmp_path / "app"),
+        "profile": str(tmp_path / "chromium-profile"),
+        "screenshot": str(screenshot),
+        "scenario": scenario,
+        **extra,
+    }
     driver = subprocess.run(
-        [
-            "node",
-            str(HERE / "drive_vscode.mjs"),
-            str(TOOLS),
-            url,
-            str(workspace),
-            str(tmp_path / "chromium-profile"),
-            str(screenshot),
-        ],
+        ["node", str(HERE / "drive_vscode.mjs"), json.dumps(options)],
         capture_output=True,
         text=True,
         timeout=600,
     )
     print(driver.stdout)
-    print(f"screenshot: {screenshot}")
     assert driver.returncode == 0, (
         f"{driver.stdout}\n{driver.stderr}\nscreenshot: {screenshot}\n{_editor_logs(user_data)}"
     )
+
+
+def test_the_installed_extension_shows_diagnostic_hover_and_applies_the_quick_fix(
+    code_server: tuple[str, Path], tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex
+) -> None:
+    url, user_data = code_server
+    workspace = _workspace(tmp_path / "app", pypi_index, flet_index)
+    _drive("fix", url, user_data, tmp_path)
     # The quick fix was applied in the editor and saved: the file on disk carries the pin.
-    assert requirements.read_text() == "pydantic==2.11.7\n"
-    assert any(pypi_index.requests), "fletlint never asked the local index"
+    assert (workspace / "requirements.txt").read_text() == "pydantic==2.11.7\n"
+    assert pypi_index.requests, "fletlint never asked the local index"
+
+
+def test_a_failed_start_recovers_by_restart_and_by_settings(
+    code_server: tuple[str, Path], tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex
+) -> None:
+    """The server command fails, then works after "fletlint: Restart Server"; an interpreter
+    without fletlint is named in the notification; clearing the setting starts it from PATH."""
+    url, user_data = code_server
+    workspace = _workspace(tmp_path / "app", pypi_index, flet_index)
+    # A command that fails until "fletlint is installed" (the driver rewrites it to run fletlint).
+    shim = tmp_path / "bin" / "fletlint-shim"
+    shim.parent.mkdir()
+    shim.write_text("#!/bin/sh\necho 'fletlint: not installed yet' >&2\nexit 3\n")
+    shim.chmod(0o755)
+    settings = workspace / ".vscode" / "settings.json"
+    settings.parent.mkdir()
+    settings.write_text(json.dumps({"fletlint.path": [str(shim)]}))
+    bare = tmp_path / "bare-venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True)
+    _drive(
+        "recover",
+        url,
+        user_data,
+        tmp_path,
+        shim=str(shim),
+        fletlint=str(Path(sys.executable).parent / "fletlint"),
+        settings=str(settings),
+        bareInterpreter=str(bare / "bin" / "python"),
+    )

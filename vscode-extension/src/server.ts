@@ -1,14 +1,17 @@
 // The language client's life: start `fletlint lsp` over stdio, stop it, start it again.
 // Restarts are serialised and always begin from a clean slate, so a start that failed (a missing
 // fletlint, a crash at start-up) is recovered by the Restart command or by fixing a setting.
+import { spawn } from "node:child_process";
 import * as vscode from "vscode";
 import {
+  CloseAction,
+  ErrorAction,
+  ErrorHandler,
   LanguageClient,
   LanguageClientOptions,
   RevealOutputChannelOn,
   ServerOptions,
   State,
-  TransportKind,
 } from "vscode-languageclient/node";
 import { Problem, resolveServer, ServerCommand } from "./resolve";
 import { settingsScope } from "./settings";
@@ -64,30 +67,90 @@ export class Server implements vscode.Disposable {
   }
 
   private async start(server: ServerCommand, scope: vscode.Uri | undefined): Promise<void> {
-    const line = [server.command, ...server.args].join(" ");
-    this.log.info(`Running \`${line} --stdio\` from ${server.source}.`);
-    const executable = {
-      command: server.command,
-      args: server.args,
-      transport: TransportKind.stdio,
-      options: { cwd: scope?.fsPath },
+    // vscode-languageclient's TransportKind.stdio appends --stdio; spawning it here does the same
+    // and keeps the end of stderr, so a server that dies at start-up is reported with its words.
+    const args = [...server.args, "--stdio"];
+    const line = [server.command, ...args].join(" ");
+    this.log.info(`Running \`${line}\` from ${server.source}.`);
+    let stderrTail = "";
+    let started = false;
+    let reported = false;
+    const crashes: number[] = [];
+    const exit: { code: number | null } = { code: null };
+    let markExited: () => void = () => {};
+    const exited = new Promise<void>((resolve) => (markExited = resolve));
+    const fail = async (message: string): Promise<void> => {
+      if (reported) {
+        return;
+      }
+      reported = true;
+      this.status.show("failed", message);
+      // The client gives up on the first broken pipe; the process's last words come a moment later.
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
+      const code = exit.code !== null ? `, exit code ${exit.code}` : "";
+      const detail = stderrTail.trim().split("\n").slice(-3).join(" ").trim();
+      const full = `${message} (\`${line}\` from ${server.source}${code})${detail ? `: ${detail}` : ""}`;
+      this.log.error(full);
+      this.status.show("failed", full);
+      const choice = await vscode.window.showErrorMessage(`fletlint: ${full}`, "Show Logs", "Restart");
+      await this.follow(choice);
     };
-    const serverOptions: ServerOptions = { run: executable, debug: executable };
+    const serverOptions: ServerOptions = () => {
+      const child = spawn(server.command, args, { cwd: scope?.fsPath, env: process.env });
+      // "close": the process ended and its stderr has been read to the end.
+      child.on("close", (code) => {
+        exit.code = code;
+        markExited();
+      });
+      child.on("error", (error) => {
+        stderrTail += `${error.message}\n`;
+      });
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderrTail = (stderrTail + chunk.toString()).slice(-2000);
+      });
+      return Promise.resolve(child);
+    };
+    const errorHandler: ErrorHandler = {
+      error: (_error, _message, count) => ({
+        action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown,
+        handled: true,
+      }),
+      closed: () => {
+        if (!started) {
+          // Restarting a server that never came up only repeats the failure five times over.
+          void fail("the server exited while starting");
+          return { action: CloseAction.DoNotRestart, handled: true };
+        }
+        const now = Date.now();
+        crashes.push(now);
+        while (crashes.length > 0 && crashes[0] < now - 180_000) {
+          crashes.shift();
+        }
+        if (crashes.length >= 5) {
+          void fail("the server crashed 5 times in 3 minutes and is not restarted");
+          return { action: CloseAction.DoNotRestart, handled: true };
+        }
+        this.log.warn("The server stopped unexpectedly; restarting it.");
+        return { action: CloseAction.Restart, handled: true };
+      },
+    };
     const clientOptions: LanguageClientOptions = {
       documentSelector,
       synchronize: { fileEvents: this.watcher },
       outputChannel: this.log,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
+      errorHandler,
       // A server that cannot initialise will not do better by being asked again.
       initializationFailedHandler: () => false,
     };
     const client = new LanguageClient("fletlint", "fletlint", serverOptions, clientOptions);
     this.client = client;
     client.onDidChangeState((event) => {
-      if (this.client !== client) {
+      if (this.client !== client || reported) {
         return;
       }
       if (event.newState === State.Running) {
+        started = true;
         this.status.show("running", `\`${line}\` from ${server.source}`);
       } else if (event.newState === State.Starting) {
         this.status.show("starting", line);
@@ -98,12 +161,7 @@ export class Server implements vscode.Disposable {
     try {
       await client.start();
     } catch (error) {
-      const message = `the server did not start (\`${line}\` from ${server.source}): ${String(error)}`;
-      this.log.error(message);
-      this.status.show("failed", message);
-      void vscode.window
-        .showErrorMessage(`fletlint: ${message}`, "Show Logs", "Restart")
-        .then((choice) => this.follow(choice));
+      void fail(`the server did not start: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
