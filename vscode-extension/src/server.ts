@@ -87,9 +87,11 @@ export class Server implements vscode.Disposable {
       this.status.show("failed", message);
       // The client gives up on the first broken pipe; the process's last words come a moment later.
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
+      // A broken pipe says nothing to a user; the process having exited says what happened.
+      const reason = exit.code !== null && !started ? "the server exited while starting" : message;
       const code = exit.code !== null ? `, exit code ${exit.code}` : "";
       const detail = stderrTail.trim().split("\n").slice(-3).join(" ").trim();
-      const full = `${message} (\`${line}\` from ${server.source}${code})${detail ? `: ${detail}` : ""}`;
+      const full = `${reason} (\`${line}\` from ${server.source}${code})${detail ? `: ${detail}` : ""}`;
       this.log.error(full);
       this.status.show("failed", full);
       const choice = await vscode.window.showErrorMessage(`fletlint: ${full}`, "Show Logs", "Restart");
