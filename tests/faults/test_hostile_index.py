@@ -24,6 +24,7 @@ from tests.cli.helpers import Run, project
 from tests.conftest import MakeIndex
 from tests.support import hostile_server as hostile
 from tests.support.faults import Action, Faults
+from tests.support.faults import body as faults_body
 from tests.support.index_server import LocalIndex
 from tests.support.universe import Universe
 from tests.support.wheels import build_wheel, wheel_filename
@@ -399,3 +400,20 @@ def test_a_check_deadline_ends_a_check_that_many_slow_pages_would_keep_alive(
     outcome = run_check(capsys, project(app, "link0\n"), index.url, flet_index.url)
     messages = [p["message"] for p in outcome.fl005()]
     assert any("the check's 3 s deadline passed" in m for m in messages), messages
+
+
+def test_an_html_page_of_stray_angle_brackets_is_read_as_no_links(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    private_pypi: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    """4 MB of `<`: Python's HTMLParser alone spends about a minute on it (20 us per `<`), and a
+    48 MB page a quarter of an hour; only the `<a>` and `<base>` tags reach it now."""
+    page = b"<html><body>" + b"<" * (4 * MiB) + b"</body></html>"
+    Faults().on(r"^/simple/", faults_body(page, "text/html")).install(private_pypi)
+    outcome = run_check(
+        capsys, project(tmp_path, "msgpack\n"), _creds(private_pypi), flet_index.url
+    )
+    assert outcome.fl005() == []
+    assert outcome.packages()["msgpack"] == "1.1.2"
