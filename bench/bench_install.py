@@ -60,7 +60,7 @@ for spec in sys.argv[3:]:
     abi, wheels = spec.split("=", 1)
     target = Target("android", abi, "24", "3.12")
     jobs.append((target, [cache / w for w in wheels.split(",")], out / abi))
-install_targets(jobs)  # as fletlint build installs them
+install_targets(jobs, images=Path(sys.argv[1]).parent.parent / "fletlint-images")  # as fletlint build
 """
 
 

@@ -349,6 +349,7 @@ def _build_into(
             for t in targets
         ],
         requested,
+        images=cache_dir,
     )
     for target_lock in targets:
         target = target_lock.target
