@@ -109,6 +109,10 @@ class _SourceError(Exception):
         self.message = message
 
 
+class _TooLarge(_SourceError):
+    """A body beyond its limit: the index answered, but with more than fletlint reads."""
+
+
 class _NotCached(Exception):
     """Offline mode, and the cache has no answer."""
 
@@ -167,7 +171,7 @@ class _Inflater:
     def _check(self) -> None:
         if len(self._out) > self._limit:
             size = describe(self._limit)
-            raise _SourceError(f"{self._what} is larger than the {size} limit (decompressed)")
+            raise _TooLarge(f"{self._what} is larger than the {size} limit (decompressed)")
 
     def result(self) -> bytes:
         return bytes(self._out)
@@ -676,7 +680,7 @@ class IndexClient:
                 declared = r.headers.get("content-length", "")
                 plain = encoding.strip().lower() in ("", "identity")
                 if plain and declared.strip().isdigit() and int(declared) > limit:
-                    raise _SourceError(
+                    raise _TooLarge(
                         f"{what} is larger than the {describe(limit)} limit "
                         f"(Content-Length {int(declared)})"
                     )
@@ -1009,6 +1013,13 @@ class IndexClient:
         source = self._by_name.get(file.index)
         try:
             raw = self._metadata_bytes(file)
+        except _TooLarge as exc:
+            # One oversized file (a huge wheel on a server that ignores ranges) says nothing
+            # about the index: the rest of it is still read.
+            if source is not None:
+                message = f"{exc.message}; the dependencies of {file.filename} are unknown"
+                self._report(source, message, dead=False)
+            raw = None
         except _SourceError as exc:
             if source is not None:
                 self._report(source, exc.message, dead=True)
