@@ -66,3 +66,20 @@ def test_wrong_setting_types_are_located(tmp_path: Path, setting: str, message: 
     with pytest.raises(InputError, match=message) as info:
         load_project(tmp_path, environ={})
     assert info.value.location is not None and info.value.location.line >= 3
+
+
+def test_the_import_scan_skips_virtual_environments_even_where_0_86_bundles_them(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path / "pyproject.toml", '[project]\ndependencies = ["flet==0.86.5"]\n')
+    write(tmp_path / "main.py", "")
+    write(tmp_path / ".venv" / "pyvenv.cfg", "home = /usr\n")
+    write(tmp_path / ".venv" / "lib" / "site-packages" / "numpy" / "__init__.py", "")
+    spec = load_project(tmp_path, environ={})
+    assert spec.flet_build.rules.series == "0.86.x"
+    # flet-cli 0.86 bundles the environment (no default excludes) ...
+    bundled = list_app_files(spec, "android").relative()
+    assert ".venv/lib/site-packages/numpy/__init__.py" in bundled
+    # ... but its code is not the app's: the import scan leaves it out.
+    _, scanned = app_python_files(spec, ["android"])
+    assert [p.name for p in scanned] == ["main.py"]

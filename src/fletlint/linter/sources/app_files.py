@@ -171,10 +171,25 @@ def list_app_files(
 def app_python_files(
     project: ProjectSpec, platforms: Sequence[str], *, extra: Sequence[Path] = ()
 ) -> tuple[Path, tuple[Path, ...]]:
-    """The app folder and the `.py` files bundled for at least one of `platforms`."""
+    """The app folder and the `.py` files bundled for at least one of `platforms`.
+
+    Files inside a virtual environment are left out even where flet-cli 0.86 bundles them (it
+    has no default excludes): the environment's packages are not the app's imports, and
+    scanning them would report every import of every installed package.
+    """
     found: set[Path] = set()
     root = app_root(project)
     for platform in dict.fromkeys(platforms):
         listed = list_app_files(project, platform, extra=extra)
         found.update(p for p in listed.files if p.suffix == ".py")
-    return root, tuple(sorted(found))
+    venv: dict[Path, bool] = {}
+
+    def in_venv(path: Path) -> bool:
+        folder = path.parent
+        if folder == root or root not in folder.parents:
+            return False
+        if folder not in venv:
+            venv[folder] = (folder / _PYVENV_CFG).is_file() or in_venv(folder)
+        return venv[folder]
+
+    return root, tuple(sorted(p for p in found if not in_venv(p)))
