@@ -1,7 +1,7 @@
 // The language client's life: start `fletlint lsp` over stdio, stop it, start it again.
 // Restarts are serialised and always begin from a clean slate, so a start that failed (a missing
 // fletlint, a crash at start-up) is recovered by the Restart command or by fixing a setting.
-import { spawn } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import * as vscode from "vscode";
 import {
   CloseAction,
@@ -27,6 +27,8 @@ const documentSelector = [
 
 export class Server implements vscode.Disposable {
   private client: LanguageClient | undefined;
+  /** The server process of the current client (the client only knows its pipes). */
+  private serverProcess: ChildProcess | undefined;
   private queue: Promise<void> = Promise.resolve();
   private readonly watcher: vscode.FileSystemWatcher;
 
@@ -99,6 +101,7 @@ export class Server implements vscode.Disposable {
     };
     const serverOptions: ServerOptions = () => {
       const child = spawn(server.command, args, { cwd: scope?.fsPath, env: process.env });
+      this.serverProcess = child;
       // "close": the process ended and its stderr has been read to the end.
       child.on("close", (code) => {
         exit.code = code;
@@ -179,6 +182,11 @@ export class Server implements vscode.Disposable {
     } catch (error) {
       this.log.info(`Dropped the previous client: ${String(error)}`);
     }
+    // A server that did not exit on the protocol's `exit` does on a signal.
+    if (this.serverProcess !== undefined && this.serverProcess.exitCode === null && this.serverProcess.signalCode === null) {
+      this.serverProcess.kill();
+    }
+    this.serverProcess = undefined;
   }
 
   private async notify(problem: Problem): Promise<void> {
