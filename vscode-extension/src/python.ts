@@ -35,7 +35,8 @@ export async function selectedInterpreter(
   try {
     const path = python.environments.getActiveEnvironmentPath(resource);
     const environment = await python.environments.resolveEnvironment(path);
-    return environment?.executable.uri?.fsPath;
+    // An environment the extension cannot resolve has no executable: none is selected then.
+    return environment?.executable.uri?.fsPath || undefined;
   } catch (error) {
     log.warn(`Could not resolve the Python extension's interpreter: ${String(error)}`);
     return undefined;
