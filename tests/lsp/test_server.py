@@ -391,3 +391,36 @@ async def test_an_index_that_comes_back_is_read_again_by_the_next_check(
     lsp.change("requirements.txt", "msgpack\n", version=3)
     assert "FL005" not in _codes(await lsp.diagnostics("requirements.txt", lambda d: not d))
     assert flet_index.requests_to("/simple/msgpack/")
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["x = " + "[" * 1500 + "]" * 1500 + "\n", "x = " + "+".join(["1"] * 500) + "\n"],
+    ids=["1500 nested brackets", "a 500-term sum"],
+)
+async def test_python_too_deep_to_parse_is_a_located_diagnostic_and_the_server_lives_on(
+    lsp: Session, body: str
+) -> None:
+    (lsp.root / "requirements.txt").write_text("anyio\n")
+    lsp.open("main.py", "import anyio\n\n" + body, language="python")
+    found = await lsp.diagnostics("main.py", lambda d: "FL101" in _codes(d))
+    (problem,) = found
+    assert problem.range.start.line == 2
+    assert "could not parse" in problem.message
+    # The server still answers, and the file is read again once it is sane.
+    lsp.change("main.py", "import anyio\nimport cv2\n")
+    found = await lsp.diagnostics("main.py", lambda d: any("cv2" in x.message for x in d))
+    assert [d.range.start.line for d in found] == [1]
+
+
+async def test_an_odd_line_break_in_a_requirements_comment_moves_no_diagnostic(
+    lsp: Session,
+) -> None:
+    # pip splits at both characters (str.splitlines), so what follows them is a comment too.
+    text = "anyio\n# a comment\f# with a form feed\u2028# and U+2028\npydantic==2.12.5\n"
+    lsp.open("requirements.txt", text)
+    found = await lsp.diagnostics("requirements.txt", lambda d: "FL001" in _codes(d))
+    (fl001,) = [d for d in found if d.code == "FL001"]
+    assert fl001.range == types.Range(
+        start=types.Position(line=2, character=0), end=types.Position(line=2, character=16)
+    )

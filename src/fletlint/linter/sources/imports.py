@@ -223,8 +223,131 @@ class _Collector:
         )
 
 
+# How deep one statement may nest before libcst is not asked to parse the file. libcst's native
+# parser overflows its stack and kills the process (~1,500 nested brackets, a few thousand chained
+# operators); its Python visitors reach the recursion limit at a few hundred levels. Measured on
+# tokens (`_nesting`): an operator or keyword that chains expressions counts 1, a bracket or an
+# indented block 2 (libcst spends about twice the frames on them). Real code stays far below.
+MAX_NESTING = 200
+_OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
+# Tokens that nest the expression they are part of one level deeper (`a + b + c` is a chain of
+# binary operations, `a.b.c` of attributes, `not not x` of unary ones, `x if c else y if d ...`).
+_CHAINING_OPS = frozenset(
+    {"+", "-", "*", "/", "//", "%", "**", "@", "<<", ">>", "&", "|", "^", "~"}
+    | {"<", ">", "<=", ">=", "==", "!=", ".", ":=", "->"}
+)
+_CHAINING_WORDS = frozenset({"not", "and", "or", "if", "else", "lambda", "await", "in", "is"})
+_ENDS_EXPRESSION = frozenset({")", "]", "}"})
+
+
+def _string_nesting(token: str) -> int:
+    """Brackets nested inside an f-string's replacement fields (one STRING token before 3.12)."""
+    prefix = token[: len(token) - len(token.lstrip("rRbBuUfF"))]
+    if "f" not in prefix.lower():
+        return 0
+    depth = deepest = 0
+    for char in token:
+        if char in _OPEN:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in _CLOSE:
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def _nesting(text: str, path: str) -> ParseProblem | None:
+    """A ParseProblem where the code nests deeper than MAX_NESTING, or where Python's tokenizer
+    stops (unterminated string or bracket, inconsistent indentation): libcst is not asked then.
+
+    Along the current path of nesting: the chaining tokens of each open bracket's current element
+    (a comma starts the next element) plus 2 per open bracket and per indented block. Iterative,
+    linear in the text: no input makes it recurse or hang."""
+    import io
+    import tokenize
+
+    indent = 0
+    # Per open bracket (the statement itself at the bottom): chaining tokens of its element.
+    chain = [0]
+    previous: tokenize.TokenInfo | None = None
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            kind, value = token.type, token.string
+            if kind == tokenize.INDENT:
+                indent += 1
+            elif kind == tokenize.DEDENT:
+                indent = max(0, indent - 1)
+            elif kind == tokenize.NEWLINE:
+                chain = [0]
+            elif kind == tokenize.OP and value in _OPEN:
+                ends = previous is not None and (
+                    previous.type in (tokenize.NAME, tokenize.NUMBER, tokenize.STRING)
+                    or previous.string in _ENDS_EXPRESSION
+                )
+                if ends:
+                    chain[-1] += 1  # a call or a subscript of what came before
+                chain.append(0)
+            elif kind == tokenize.OP and value in _CLOSE:
+                if len(chain) > 1:
+                    chain.pop()
+            elif kind == tokenize.OP and value == ",":
+                chain[-1] = 0
+            elif (kind == tokenize.OP and value in _CHAINING_OPS) or (
+                kind == tokenize.NAME and value in _CHAINING_WORDS
+            ):
+                chain[-1] += 1
+            elif (
+                kind == tokenize.STRING
+                and previous is not None
+                and previous.type == tokenize.STRING
+            ):
+                chain[-1] += 1  # implicit concatenation nests too
+            depth = 2 * indent + 2 * (len(chain) - 1) + sum(chain)
+            if kind == tokenize.STRING:
+                depth += 2 * _string_nesting(value)
+            if depth > MAX_NESTING:
+                line, column = token.start
+                return ParseProblem(
+                    f"could not parse: nested more than {MAX_NESTING} levels deep here, too deep "
+                    "to read safely",
+                    Location(path, line, column + 1),
+                )
+            if kind not in (tokenize.NL, tokenize.COMMENT):
+                previous = token
+    except tokenize.TokenError as exc:
+        message, (line, column) = exc.args[0], exc.args[1]
+        return ParseProblem(f"syntax error: {message}", Location(path, max(line, 1), column + 1))
+    except (SyntaxError, ValueError) as exc:  # IndentationError, NUL characters
+        line = getattr(exc, "lineno", None) or 1
+        column = getattr(exc, "offset", None) or 1
+        reason = getattr(exc, "msg", None) or str(exc)
+        return ParseProblem(f"syntax error: {reason}", Location(path, line, max(column, 1)))
+    return None
+
+
 def parse_imports(text: str, path: str) -> tuple[list[ImportedModule], ParseProblem | None]:
-    """The imports of one file's text; a file that does not parse gives a ParseProblem instead."""
+    """The imports of one file's text; a file that does not parse gives a ParseProblem instead.
+
+    No text can crash or hang the process: the nesting is measured before libcst sees the text,
+    and libcst (or the walk of its tree) running out of recursion is a ParseProblem too."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_SOURCE_FILE_BYTES:
+        message = (
+            f"could not parse: {size // 1024} KiB, more than the "
+            f"{MAX_SOURCE_FILE_BYTES // 1024} KiB fletlint reads of a Python file"
+        )
+        return [], ParseProblem(message, Location(path, 1))
+    problem = _nesting(text, path)
+    if problem is not None:
+        return [], problem
+    try:
+        return _parse_with_libcst(text, path)
+    except (RecursionError, MemoryError):
+        return [], ParseProblem(
+            "could not parse: nested too deeply to read safely", Location(path, 1)
+        )
+
+
+def _parse_with_libcst(text: str, path: str) -> tuple[list[ImportedModule], ParseProblem | None]:
     import libcst as cst
 
     try:
@@ -237,6 +360,8 @@ def parse_imports(text: str, path: str) -> tuple[list[ImportedModule], ParseProb
             line, column = int(precise.group(1)), max(int(precise.group(2)), 1)
         message = _ERROR_AT.sub("", exc.message).removeprefix("parser error: ").strip(": ")
         return [], ParseProblem(f"syntax error: {message}", Location(path, line, column))
+    except (RecursionError, MemoryError):
+        raise
     except Exception as exc:  # libcst raises a few other types on odd input; never crash
         return [], ParseProblem(f"cannot parse: {exc}", Location(path, 1))
     collector = _Collector(module, path)
