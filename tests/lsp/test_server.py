@@ -165,6 +165,13 @@ async def test_pin_without_phone_wheel_is_an_fl001_diagnostic_on_the_requirement
     assert fl001.code_description is not None
     assert fl001.code_description.href.endswith("docs/rules.md#fl001")
     assert "pydantic==2.12.5 → pydantic-core==2.41.5" in fl001.message
+    # The chain link by link, where it is declared, and every target.
+    assert fl001.related_information is not None
+    said = [r.message for r in fl001.related_information]
+    assert said[0] == "declared here: pydantic==2.12.5"
+    assert said[1].startswith("pydantic 2.12.5 requires pydantic-core==2.41.5")
+    assert said[-1].startswith("targets (") and "ios_13_0_arm64_iphoneos" in said[-1]
+    assert all(r.location.uri == lsp.uri("requirements.txt") for r in fl001.related_information)
 
 
 async def test_an_unsaved_change_is_checked_without_touching_the_disk(lsp: Session) -> None:
@@ -203,7 +210,8 @@ async def test_a_malformed_requirement_is_one_input_diagnostic_and_the_server_li
 async def test_hover_on_a_requirement_shows_what_each_target_gets(lsp: Session) -> None:
     (lsp.root / "requirements.txt").write_text("pydantic==2.12.5\n")
     uri = lsp.open("requirements.txt")
-    await lsp.diagnostics("requirements.txt", lambda d: "FL001" in _codes(d))
+    found = await lsp.diagnostics("requirements.txt", lambda d: "FL001" in _codes(d))
+    fl001_message = next(d.message for d in found if d.code == "FL001").split("\n")[0]
     hover = await lsp.client.text_document_hover_async(
         types.HoverParams(
             text_document=types.TextDocumentIdentifier(uri=uri),
@@ -218,7 +226,11 @@ async def test_hover_on_a_requirement_shows_what_each_target_gets(lsp: Session) 
     assert "| target | phone | desktop | |" in text
     for target in ("android_24_arm64_v8a", "ios_13_0_arm64_iphoneos"):
         assert f"| {target} | no installable release | 2.12.5 | **differs** |" in text
-    assert "**FL001**" in text
+    # The editor shows the diagnostic above the hover: not repeated, only every target added.
+    assert fl001_message not in text
+    (targets,) = [line for line in text.splitlines() if line.startswith("- **FL001**")]
+    for target in ("android_24_arm64_v8a", "android_24_x86_64", "ios_13_0_arm64_iphoneos"):
+        assert target in targets
 
 
 async def test_code_action_offers_the_pin_with_a_workspace_edit(lsp: Session) -> None:

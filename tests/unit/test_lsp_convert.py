@@ -105,3 +105,41 @@ def test_ranges_intersect_at_their_edges() -> None:
     finding = types.Range(start=_pos(0, 0), end=_pos(0, 16))
     assert convert.intersects(finding, types.Range(start=_pos(0, 16), end=_pos(0, 16)))
     assert not convert.intersects(finding, types.Range(start=_pos(1, 0), end=_pos(1, 0)))
+
+
+def test_related_information_walks_the_chain_and_lists_every_target() -> None:
+    finding = Finding(
+        code="FL001",
+        severity=Severity.ERROR,
+        message="pydantic-core 2.41.5: no phone wheel; the build fails on all phones",
+        location=Location("requirements.txt", 1, 1, 1, 17),
+        package="pydantic-core",
+        targets=("android_24_arm64_v8a", "ios_13_0_arm64_iphoneos"),
+        chain=(
+            ChainLink("supabase", "supabase==2.20.0", "2.20.0"),
+            ChainLink("pydantic", "pydantic>=1.9,<3", "2.12.5"),
+            ChainLink("pydantic-core", "pydantic-core==2.41.5", "2.41.5"),
+        ),
+    )
+    uri = "file:///app/requirements.txt"
+    diagnostic = convert.to_diagnostic(finding, "supabase==2.20.0\n", uri=uri)
+    assert diagnostic.message.startswith("pydantic-core 2.41.5")  # the package first
+    related = diagnostic.related_information
+    assert related is not None
+    assert [r.message for r in related] == [
+        "declared here: supabase==2.20.0",
+        "supabase 2.20.0 requires pydantic>=1.9,<3 (2.12.5)",
+        "pydantic 2.12.5 requires pydantic-core==2.41.5",
+        "targets (2): android_24_arm64_v8a, ios_13_0_arm64_iphoneos",
+    ]
+    assert all(r.location.uri == uri and r.location.range == diagnostic.range for r in related)
+    # Without a URI (a caller that cannot say where), none.
+    assert convert.to_diagnostic(finding, "supabase==2.20.0\n").related_information is None
+
+
+def test_lines_end_where_the_editor_ends_them() -> None:
+    # A form feed and U+2028 in a comment are characters of their line, not line breaks; a lone
+    # "\r" is one.
+    text = "# a\f b\u2028 c\rpydantic==2.12.5\n"
+    found = convert.to_range(Location("r.txt", 2), text)
+    assert found == types.Range(start=_pos(1, 0), end=_pos(1, 16))

@@ -140,23 +140,57 @@ def message(finding: Finding) -> str:
     return finding.message
 
 
+def targets_text(finding: Finding) -> str:
+    """Every target, where the message only summarises them ("all phones")."""
+    return ", ".join(finding.targets)
+
+
+def related_information(
+    finding: Finding, uri: str, declared: types.Range
+) -> list[types.DiagnosticRelatedInformation]:
+    """The chain link by link, each at the declaration it starts from (the project declares the
+    first link; each further one is declared by the previous package's metadata, which has no
+    place in the workspace), then the full list of targets."""
+    related: list[types.DiagnosticRelatedInformation] = []
+    at = types.Location(uri=uri, range=declared)
+    for index, link in enumerate(finding.chain):
+        if index == 0:
+            said = f"declared here: {link}"
+        else:
+            parent = finding.chain[index - 1]
+            release = f"{parent.name} {parent.version}" if parent.version else parent.name
+            said = f"{release} requires {link}"
+        related.append(types.DiagnosticRelatedInformation(location=at, message=said))
+    if finding.targets:
+        related.append(
+            types.DiagnosticRelatedInformation(
+                location=at,
+                message=f"targets ({len(finding.targets)}): {targets_text(finding)}",
+            )
+        )
+    return related
+
+
 def to_diagnostic(
     finding: Finding,
     text: str | None,
     encoding: str = UTF16,
     *,
     location: Location | None = None,
+    uri: str | None = None,
 ) -> types.Diagnostic:
     """`location` overrides the finding's own (a finding without one is shown on line 1 of the
-    project's main dependency file)."""
+    project's main dependency file); `uri`, the location's, adds the related information."""
     where = location or finding.location or Location("", 1)
+    found = to_range(where, text, encoding)
     return types.Diagnostic(
-        range=to_range(where, text, encoding),
+        range=found,
         message=message(finding),
         severity=severity(finding.severity),
         code=finding.code,
         code_description=types.CodeDescription(href=rule_url(finding.code)),
         source=SOURCE,
+        related_information=(related_information(finding, uri, found) or None) if uri else None,
     )
 
 

@@ -383,8 +383,11 @@ class FletlintServer(LanguageServer):
         for finding in report.findings:
             where = self.located(finding.location, project, report)
             text = self.text_of(where.path, texts)
-            diagnostic = convert.to_diagnostic(finding, text, self.encoding, location=where)
-            by_uri.setdefault(_uri(where.path), []).append(diagnostic)
+            uri = _uri(where.path)
+            diagnostic = convert.to_diagnostic(
+                finding, text, self.encoding, location=where, uri=uri
+            )
+            by_uri.setdefault(uri, []).append(diagnostic)
         return by_uri
 
     def input_diagnostics(
@@ -508,8 +511,13 @@ class FletlintServer(LanguageServer):
         parts: list[str] = []
         if package is not None:
             parts.append(availability_table(report, package, label))
-        if findings:
-            parts.append("\n".join(_finding_line(f) for f in findings))
+        # The editor shows the diagnostics here already; the hover adds what they only
+        # summarise: every target.
+        targets = [_finding_targets(f) for f in findings if f.targets]
+        if targets:
+            parts.append("\n".join(targets))
+        if not parts:
+            return None
         if hit is None:
             hit = next(r for f in findings if (r := here(f.location)) is not None)
         return types.Hover(
@@ -565,10 +573,9 @@ def _uri(path: str | Path) -> str:
     return uri if uri is not None else Path(path).as_uri()
 
 
-def _finding_line(finding: Finding) -> str:
-    return f"- **{finding.code}** ({finding.severity.value}): {convert.message(finding)}".replace(
-        "\n", "  \n  "
-    )
+def _finding_targets(finding: Finding) -> str:
+    subject = f" {finding.package}" if finding.package else ""
+    return f"- **{finding.code}**{subject} on: {convert.targets_text(finding)}"
 
 
 def _imported_package(
