@@ -141,6 +141,12 @@ def _key(path: Path) -> Path:
 
 
 @functools.lru_cache(maxsize=4096)
+def _requirement(text: str) -> Requirement:
+    """packaging's parse of a requirement string, remembered like `_parse_line` (only read)."""
+    return Requirement(text)
+
+
+@functools.lru_cache(maxsize=4096)
 def _parse_line(text: str) -> tuple[str, Any, list[str]]:
     """pip's parser of one logical line, remembered: it builds an optparse parser per call (a
     millisecond), and a language server reads the same lines again on every keystroke. The
@@ -196,7 +202,7 @@ def parse_requirement_text(
     `text` to a Location, so a syntax error can point at the character packaging complains about.
     """
     try:
-        parsed = Requirement(text)
+        parsed = _requirement(text)
     except InvalidRequirement as exc:
         if _is_url(text):
             reason = "a direct URL; fletlint cannot look it up on a package index"
