@@ -131,7 +131,7 @@ async def run(options: argparse.Namespace) -> None:
         client = LanguageClient("fletlint-bench", "1")
         arrivals: asyncio.Queue[tuple[float, list[types.Diagnostic]]] = asyncio.Queue()
 
-        @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)  # type: ignore[untyped-decorator]
         def diagnostics(params: types.PublishDiagnosticsParams) -> None:
             if params.uri == uri:
                 arrivals.put_nowait((time.perf_counter(), list(params.diagnostics)))
@@ -211,7 +211,7 @@ async def run(options: argparse.Namespace) -> None:
         print(f"server peak RSS (VmHWM): {peak_rss_mb(pid):.1f} MB")
         await client.shutdown_async(None)
         client.exit(None)
-        await client.stop()
+        await client.stop()  # type: ignore[no-untyped-call]
 
 
 def main() -> None:
