@@ -487,6 +487,7 @@ def test_a_wheel_filename_from_the_index_never_leaves_the_cache(
 def test_compiled_as_flet_build_compiles_and_the_web_asset(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
+    isolated_env: Path,
     tmp_path: Path,
     pypi_index: LocalIndex,
     flet_index: LocalIndex,
@@ -501,6 +502,10 @@ def test_compiled_as_flet_build_compiles_and_the_web_asset(
     assert files_under(out / "python-app") == ["assets/icon.txt", "main.pyc", "requirements.txt"]
     site = files_under(out / "site-packages" / "arm64-v8a")
     assert "anyio/__init__.pyc" in site and not [f for f in site if f.endswith(".py")]
+    # The folders are hard-linked from installed images in the cache: compiling and cleaning
+    # them up deleted links, never the images' files.
+    (image,) = [p for p in (isolated_env / "installed-v1").iterdir() if (p / "anyio").is_dir()]
+    assert (image / "anyio" / "__init__.py").is_file()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["compiled"] is True and manifest["web"] == "app.zip"
     # The web asset leaves out assets/ (flet build's web exclude) and says its own sha256.
