@@ -56,11 +56,11 @@ from fletlint.linter.targets import Target
 from fletlint.packager.install import install_targets
 out, cache = Path(sys.argv[1]), Path(sys.argv[2])
 jobs = []
-for spec in sys.argv[3:]:
+for spec in sys.argv[4:]:
     abi, wheels = spec.split("=", 1)
     target = Target("android", abi, "24", "3.12")
     jobs.append((target, [cache / w for w in wheels.split(",")], out / abi))
-install_targets(jobs, images=Path(sys.argv[1]).parent.parent / "fletlint-images")  # as fletlint build
+install_targets(jobs, images=Path(sys.argv[3]))  # as fletlint build: from its warm cache
 """
 
 
@@ -127,11 +127,8 @@ def main() -> int:
         cache = Path(env["FLETLINT_CACHE_DIR"]) / "wheels-v1"
         links = work / "wheels"
         links.mkdir()
-        flat = work / "flat-cache"
-        flat.mkdir()
         for name, sha in shas.items():
             shutil.copy(cache / sha / name, links / name)
-            (flat / name).symlink_to(cache / sha / name)  # fletlint reads its warm cache
         pins: dict[str, Path] = {}
         for key, wheels in per_abi.items():
             pins[key] = work / f"pins-{key}.txt"
@@ -140,10 +137,13 @@ def main() -> int:
         results: dict[str, list[float]] = {"fletlint": [], "pip": [], "uv": []}
         for i in range(args.runs):
             target_root = work / f"run-{i}"
-            spec = [f"{ABIS[k]}={','.join(w)}" for k, w in per_abi.items()]
+            spec = [
+                f"{ABIS[k]}={','.join(f'{shas[n]}/{n}' for n in w)}" for k, w in per_abi.items()
+            ]
             run = checked(
                 measure.run(
-                    [python, "-c", FLETLINT_INSTALL, str(target_root / "fletlint"), str(flat), *spec],
+                    [python, "-c", FLETLINT_INSTALL, str(target_root / "fletlint"), str(cache),
+                     env["FLETLINT_CACHE_DIR"], *spec],
                     env, args.timeout,
                 ),
                 "fletlint install",
