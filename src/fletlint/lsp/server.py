@@ -239,18 +239,26 @@ class FletlintServer(LanguageServer):
     ) -> None:
         """Attach the fixes of these findings of `report` (in a worker thread), unless a newer
         change arrives first."""
-        wanted = [i for i in indexes if i not in project.fixed]
+        if project.report is not report:
+            return  # a newer report replaced it
+        store = project.fixed  # this report's: replaced together with it, on this thread
+        wanted = [i for i in indexes if i not in store]
         if not wanted or report.fixes_later is None:
             return
         loop = asyncio.get_running_loop()
         failure = await loop.run_in_executor(
-            self.checks, self._compute_fixes, project, report, wanted, generation
+            self.checks, self._compute_fixes, project, report, store, wanted, generation
         )
         if failure is not None:
             self.log(failure.message, types.MessageType.Error)
 
     def _compute_fixes(
-        self, project: Project, report: Report, wanted: list[int], generation: int
+        self,
+        project: Project,
+        report: Report,
+        store: dict[int, Finding],
+        wanted: list[int],
+        generation: int,
     ) -> Failure | None:
         """In a worker thread, a finding at a time; a change makes it stop at the next
         resolution. Never raises."""
@@ -264,10 +272,10 @@ class FletlintServer(LanguageServer):
                 with project.fix_lock:
                     if cancelled():
                         return None
-                    if index in project.fixed or report.fixes_later is None:
+                    if index in store or report.fixes_later is None:
                         continue
                     (fixed,) = report.fixes_later([report.findings[index]], cancelled)
-                    project.fixed[index] = fixed
+                    store[index] = fixed
         except FixingCancelled:
             return None
         except Exception:
