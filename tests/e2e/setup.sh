@@ -6,7 +6,9 @@
 # Idempotent: a second run with the same package.json only checks.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-tools="${FLETLINT_E2E_TOOLS:-$HOME/.cache/fletlint-e2e}"
+# The same default as tests/e2e/test_vscode.py (Python's Path.home(): $HOME, else the passwd entry).
+home="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
+tools="${FLETLINT_E2E_TOOLS:-$home/.cache/fletlint-e2e}"
 
 need_apt=()
 for pkg in chromium neovim ripgrep libkrb5-dev libxkbfile-dev libsecret-1-dev pkg-config g++ make python3; do
