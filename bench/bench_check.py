@@ -288,7 +288,9 @@ class Cell:
 
     @property
     def cpu(self) -> float | None:
-        return statistics.median(r.cpu for r in self.runs) if self.runs else None
+        if self.timed_out or not self.runs:
+            return None
+        return statistics.median(r.cpu for r in self.runs)
 
     @property
     def rss(self) -> float | None:
@@ -597,8 +599,8 @@ def render(
         "",
         "## Detail",
         "",
-        "CPU: user + system time of the tool's process tree (median). Peak RSS: the largest of the "
-        "runs. Requests: to the local indexes (median; the example's PyPI requests are not counted).",
+        "CPU: user + system time of the tool's process tree (median). Peak RSS: the largest VmHWM "
+        "of the tool's processes over the runs. Requests: to the local indexes (median; the example's PyPI requests are not counted).",
         "",
         "| work | mode | tool | wall (median) | min–max | CPU | peak RSS | requests | runs |",
         "|---|---|---|---|---|---|---|---|---|",

@@ -1,8 +1,11 @@
 """Run one command and measure it: wall time, CPU time and peak RSS of the process tree.
 
-`os.wait4` gives the resource usage of exactly the child waited for (and of the descendants it
-waited for: uv's interpreter probe, pip's build isolation), so runs in parallel elsewhere on a
-shared machine do not leak into the figures, as they would with `RUSAGE_CHILDREN` differences.
+CPU time comes from `os.wait4`: exactly the child waited for (and the descendants it waited for:
+uv's interpreter probe), so work in parallel elsewhere on a shared machine does not leak into it.
+Peak RSS does not: Linux carries a forked child's high-water mark across `exec`, so the child of
+a big benchmark process would report the benchmark's own size. It is the largest `VmHWM` of the
+child and its descendants, read from /proc every 10 ms while they run (`VmHWM` only grows, so
+missing the last interval loses little).
 """
 
 from __future__ import annotations
@@ -56,10 +59,16 @@ def run(
 
         timer = threading.Timer(timeout, kill)
         timer.start()
+        done = threading.Event()
+        peaks: dict[int, int] = {}
+        poller = threading.Thread(target=_poll_peaks, args=(process.pid, done, peaks), daemon=True)
+        poller.start()
         try:
             _, status, usage = os.wait4(process.pid, 0)
         finally:
             timer.cancel()
+            done.set()
+            poller.join()
         wall = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
@@ -69,7 +78,40 @@ def run(
             returncode=None if killed.is_set() else process.returncode,
             wall=wall,
             cpu=usage.ru_utime + usage.ru_stime,
-            peak_rss_mb=usage.ru_maxrss / 1024,  # Linux: kilobytes
+            peak_rss_mb=max(peaks.values(), default=0) / 1024,  # kB
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
         )
+
+
+def _hwm_kb(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _descendants(pid: int) -> list[int]:
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                queue += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def _poll_peaks(pid: int, done: threading.Event, peaks: dict[int, int]) -> None:
+    while True:
+        for each in _descendants(pid):
+            hwm = _hwm_kb(each)
+            if hwm is not None and hwm > peaks.get(each, 0):
+                peaks[each] = hwm
+        if done.wait(0.01):
+            return
