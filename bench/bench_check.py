@@ -30,8 +30,9 @@ What is fair here:
   android_24_arm64_v8a against uv's and pip's.
 - Project pages absent from an index answer 404 without caching headers: uv and pip ask again
   on every run (the "requests" of their warm runs), fletlint remembers a 404 for 10 minutes.
-- Wall time, CPU time and peak RSS are the child's own (`os.wait4`), so the shared machine's
-  other work shows only as load, which RESULTS.md records.
+- Wall time and CPU time are the child's own (`os.wait4`); peak RSS is the largest VmHWM of its
+  processes (`measure.py`). The shared machine's other work shows in wall time only, as load,
+  which RESULTS.md records: compare CPU ratios when the load is high.
 """
 
 from __future__ import annotations
