@@ -131,6 +131,10 @@ async function recover(page) {
     return oneLine(await (await toast(page, "not installed yet")).innerText());
   });
   log(`notification: ${failed}`);
+  const noise = await page.locator(".notification-toast", { hasText: "couldn't create connection" }).count();
+  if (noise > 0) {
+    throw new Error("the language client's own \"couldn't create connection\" pop-up came too");
+  }
 
   await step("fletlint installed, then the Restart command: the server runs", async () => {
     writeFileSync(options.shim, `#!/bin/sh\nexec "${options.fletlint}" "$@"\n`, { mode: 0o755 });

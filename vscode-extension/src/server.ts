@@ -25,6 +25,15 @@ const documentSelector = [
   { scheme: "file", language: "python" },
 ];
 
+/** The language client, minus its own pop-up on a failed start: Server reports that once,
+ * with the process's exit code and last stderr lines, instead of "couldn't create connection". */
+class FletlintClient extends LanguageClient {
+  override error(message: string, data?: unknown, showNotification?: boolean | "force"): void {
+    const startFailure = message.includes("couldn't create connection to server");
+    super.error(message, data, startFailure ? false : showNotification);
+  }
+}
+
 export class Server implements vscode.Disposable {
   private client: LanguageClient | undefined;
   /** The server process of the current client (the client only knows its pipes). */
@@ -148,7 +157,7 @@ export class Server implements vscode.Disposable {
       // A server that cannot initialise will not do better by being asked again.
       initializationFailedHandler: () => false,
     };
-    const client = new LanguageClient("fletlint", "fletlint", serverOptions, clientOptions);
+    const client = new FletlintClient("fletlint", "fletlint", serverOptions, clientOptions);
     this.client = client;
     client.onDidChangeState((event) => {
       if (this.client !== client || reported) {
