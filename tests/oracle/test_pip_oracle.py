@@ -42,6 +42,7 @@ from fletlint.linter.engine import Linter, Report, Settings
 from fletlint.linter.findings import Finding
 from fletlint.linter.resolve import Resolution
 from fletlint.linter.targets import Target
+from tests.support.fix_projects import fix_copy, fixture_projects
 from tests.support.index_server import LocalIndex
 from tests.support.pip_oracle import PipOutcome, run_pip
 from tests.support.universe import Universe
@@ -80,6 +81,8 @@ HOST_MARKERS = {"sys_platform": sys.platform, "platform_machine": platform.machi
 def generate(count: int, at_seed: int) -> list[UniverseSpec]:
     """`count` universes from hypothesis, the same ones for the same seed."""
     found: list[UniverseSpec] = []
+    if count < 1:
+        return found
 
     @settings(
         max_examples=count,
@@ -285,13 +288,17 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Compari
     yield comparisons
 
 
-def _fixture_projects() -> list[Path]:
-    found = []
+def _fixture_projects(root: Path, pypi: LocalIndex, flet: LocalIndex) -> Iterator[tuple[str, Path]]:
+    """Every fixture project, then each rule fixture after `check --fix --unsafe-fixes` (the
+    acceptance of issue 7 item 4: what fletlint calls repaired, pip must install)."""
     for folder in ("rules", "fixes"):
         for path in sorted((FIXTURES / folder).iterdir()):
             if path.is_dir() and path.name not in FIXTURES_LEFT_OUT:
-                found.append(path)
-    return found
+                yield f"fixture {folder}/{path.name}", path
+    for path in fixture_projects():
+        options = ("--python-version", "3.12", "--cache-dir", str(root / "cache"))
+        fixed = fix_copy(path, root / "fixed", pypi, flet, *options)
+        yield f"fixed rules/{path.name}", fixed.root
 
 
 def _universe_markers(universe: Universe) -> dict[NormalizedName, set[str]]:
@@ -326,7 +333,7 @@ def fixtures_checked(
     markers = _universe_markers(universe)
     comparisons = []
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        for project in _fixture_projects():
+        for label, project in _fixture_projects(root, pypi, flet):
             report = _check(
                 project,
                 targets=FIXTURE_TARGETS,
@@ -360,7 +367,7 @@ def fixtures_checked(
                 graph = roots.union(*(markers.get(canonicalize_name(n), set()) for n in names))
                 comparisons.append(
                     Comparison(
-                        f"fixture {project.parent.name}/{project.name}",
+                        label,
                         target,
                         outcome,
                         result.resolution,
@@ -379,6 +386,8 @@ def compared(generated: list[Comparison], fixtures_checked: list[Comparison]) ->
 
 def _fail_on(bad: list[tuple[Comparison, str]]) -> None:
     if bad:
+        # Every one on stdout (pytest shows it with the failure); the message keeps ten.
+        print("\n".join(c.describe(what) for c, what in bad))
         shown = "\n".join(c.describe(what) for c, what in bad[:10])
         pytest.fail(f"{len(bad)} disagreement(s) with pip (seed {SEED}); first ones:\n{shown}")
 
