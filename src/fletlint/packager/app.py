@@ -21,6 +21,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 
 from fletlint.linter.index.urls import redact_text
+from fletlint.linter.sources.app_files import find_default_excludes
 from fletlint.packager.errors import BuildError
 from fletlint.packager.flet_settings import PackageSettings
 
@@ -36,45 +37,8 @@ def _norm(paths: Iterable[str]) -> set[str]:
 
 
 def default_excludes(app_dir: Path, include: Sequence[str], exclude: Sequence[str]) -> list[str]:
-    """flet-cli 1.0.5 `find_default_excludes`, with "/"-separated results."""
-    keep, skip = _norm(include), _norm(exclude)
-    found: list[str] = []
-
-    def add(rel: str) -> bool:
-        if rel in keep:
-            return False
-        found.append(rel)
-        return True
-
-    subdirs: list[str] = []
-    with os.scandir(app_dir) as entries:
-        for entry in sorted(entries, key=lambda e: e.name):
-            if entry.name in skip:
-                continue
-            if entry.name.startswith(".") and add(entry.name):
-                continue
-            if entry.is_dir(follow_symlinks=True):
-                subdirs.append(entry.name)
-    root = app_dir.resolve()
-    for subdir in subdirs:
-        ancestors = [root]
-        for dirpath, dirnames, _ in os.walk(app_dir / subdir, followlinks=True):
-            rel = Path(os.path.relpath(dirpath, app_dir)).as_posix()
-            del ancestors[len(Path(rel).parts) :]
-            resolved = Path(dirpath).resolve()
-            if resolved in ancestors:  # a symlink loop: always out
-                found.append(rel)
-                dirnames.clear()
-                continue
-            ancestors.append(resolved)
-            if (
-                os.path.basename(dirpath) == PYCACHE
-                or os.path.isfile(os.path.join(dirpath, PYVENV_CFG))
-            ) and add(rel):
-                dirnames.clear()
-                continue
-            dirnames[:] = sorted(d for d in dirnames if f"{rel}/{d}" not in skip)
-    return sorted(found)
+    """flet-cli 1.0.5 `find_default_excludes`, with "/"-separated results (the core's reading)."""
+    return [p.replace(os.sep, "/") for p in find_default_excludes(app_dir, include, exclude)]
 
 
 def flet_app_files(
