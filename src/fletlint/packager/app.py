@@ -28,9 +28,6 @@ from fletlint.packager.flet_settings import PackageSettings
 # (app folder, explicit excludes, includes, default excludes on) → files, relative, "/"-separated.
 AppFiles = Callable[[Path, Sequence[str], Sequence[str], bool], list[str]]
 
-PYVENV_CFG = "pyvenv.cfg"
-PYCACHE = "__pycache__"
-
 
 def _norm(paths: Iterable[str]) -> set[str]:
     return {os.path.normpath(p.replace("\\", "/")).replace(os.sep, "/") for p in paths}
