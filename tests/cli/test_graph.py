@@ -164,7 +164,8 @@ def test_default_output_name(
     flet_index: LocalIndex,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    app = project(tmp_path / "app" if (tmp_path / "app").mkdir() is None else tmp_path, "anyio\n")
+    (tmp_path / "app").mkdir()
+    app = project(tmp_path / "app", "anyio\n")
     monkeypatch.chdir(tmp_path)
     assert _graph(app, pypi_index, flet_index, capsys=capsys)[0] == 0
     assert (tmp_path / "fletlint-graph.html").is_file()

@@ -38,9 +38,9 @@ def clients() -> Iterator[list[IndexClient]]:
 
 
 def _client(
-    index: LocalIndex, cache: Path, made: list[IndexClient], **options: bool
+    index: LocalIndex, cache: Path, made: list[IndexClient], offline: bool = False
 ) -> IndexClient:
-    client = IndexClient([make_source(index.url)], cache_dir=cache, timeout=5.0, **options)
+    client = IndexClient([make_source(index.url)], cache_dir=cache, timeout=5.0, offline=offline)
     made.append(client)
     return client
 
