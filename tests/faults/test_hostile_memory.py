@@ -35,7 +35,9 @@ limit = int(sys.argv[1])
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 from fletlint.cli import main
 code = main(sys.argv[2:])
-peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# VmHWM, not ru_maxrss: after a vfork + exec, ru_maxrss still holds the parent's (pytest's) peak.
+with open("/proc/self/status") as status:
+    peak_kib = next(int(ln.split()[1]) for ln in status if ln.startswith("VmHWM:"))
 sys.stderr.write("\\nFLETLINT-CHILD " + json.dumps({"code": code, "peak": peak_kib * 1024}) + "\\n")
 """
 
