@@ -14,6 +14,7 @@ for the imports no name explains, FL003 reads the sdists it reports.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -174,9 +175,21 @@ class Analysis:
         found = []
         for blocker in blockers:
             others = {b.name for b in blockers if b is not blocker}
-            trial = self.resolve_held_out(result, others) if others else None
+            trial = self.resolve_held_out(result, others) if others else result.resolution
+            if trial is not None and not trial.ok and self._fails_elsewhere(result, blocker, trial):
+                # The phone has a release of it; the build fails on what that release needs,
+                # which the resolution's conflicts name (pip names that package, not this one).
+                continue
             found.append(Verdict(blocker, result, trial if trial and trial.ok else None))
         return found
+
+    def _fails_elsewhere(self, result: TargetResult, blocker: Blocker, trial: Resolution) -> bool:
+        """The failing `trial` names only other packages, and some release of `blocker` has a
+        file for the target: then it is not the culprit, whatever the desktop picked."""
+        named = {conflict_name(c.requirement) for c in trial.conflicts}
+        if not named or blocker.name in named:
+            return False
+        return any(file_fits(f, result.env) for f in self.listing(blocker.name).files)
 
     def resolve_held_out(
         self,
@@ -335,3 +348,12 @@ def describe_targets(names: Sequence[str], targets: Sequence[Target]) -> str:
 
 def _slices(targets: Sequence[Target], *, simulator: bool) -> set[str]:
     return {t.abi for t in targets if t.abi.endswith("simulator") == simulator}
+
+
+def conflict_name(requirement: str) -> NormalizedName:
+    """The project a conflict's requirement text names (`b>=1.0 (from a)` → `b`)."""
+    match = _NAME.match(requirement)
+    return canonicalize_name(match.group(0) if match else requirement)
+
+
+_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fletlint.linter.analysis import Analysis, TargetResult, Verdict, location_of
+from fletlint.linter.analysis import (
+    Analysis,
+    TargetResult,
+    Verdict,
+    conflict_name,
+    location_of,
+)
 from fletlint.linter.findings import ChainLink, Finding, PackageSubject, Severity
 from fletlint.linter.fixes import alternatives, flet_parts, marker, pin, target_arch
 from fletlint.linter.rules.base import Rule
@@ -81,6 +87,8 @@ def _conflict_finding(analysis: Analysis, result: TargetResult) -> Finding:
         severity=Severity.ERROR,
         message=f"no combination of releases with wheels for {result.target.name} satisfies {asked}",
         location=location_of(declared),
+        # The package the failing requirement names, as pip's "No matching distribution" does.
+        package=conflict_name(conflicts[0].requirement) if conflicts else None,
         targets=(result.target.name,),
         chain=tuple(ChainLink(c.requirement.split(" ")[0], c.requirement) for c in conflicts[:1]),
     )
