@@ -117,9 +117,9 @@ def _has_wheel(analysis: Analysis, name: str, req: Requirement, env: Environment
 def check(analysis: Analysis) -> Iterator[Finding]:
     found: dict[tuple[str | None, str, str, bool], _Divergence] = {}
     for result in analysis.results:
+        # A failed graph has no packages to read, but the declared requirements still count:
+        # `a~=1.0; sys_platform == "android"` fails on the phone and is skipped on the host.
         graph = result.resolution if result.resolution.ok else result.unconstrained
-        if not graph.ok:
-            continue
         device = result.env
         for parent, req, location, chain in _requirements(analysis, result, graph):
             child = canonicalize_name(req.name)
