@@ -35,10 +35,10 @@ DAMAGES: dict[str, Damage] = {
     "wrong-shape-pickle": lambda data: pickle.dumps(("not files", 42)),
     "json-list": lambda data: b"[1, 2, 3]",
 }
-# Per folder, the damages its format can suffer (each re-check of http-v1 costs downloads).
+# Per folder, the damages its format can suffer (each re-check of http-v2 costs downloads).
 FOLDERS = {
-    "http-v1": ("truncated", "garbage", "wrong-shape-json"),
-    "listings-v1": ("truncated", "garbage", "wrong-shape-pickle"),
+    "http-v2": ("truncated", "garbage", "wrong-shape-json"),
+    "listings-v2": ("truncated", "garbage", "wrong-shape-pickle"),
     "resolutions-v1": ("truncated", "empty", "json-list", "wrong-shape-json"),
     "imports-v1": ("truncated", "empty", "json-list", "wrong-shape-json"),
 }
@@ -63,8 +63,7 @@ def test_a_damaged_cache_entry_is_a_miss_with_the_same_answer(
     flet_index: LocalIndex,
     isolated_env: Path,
 ) -> None:
-    # Pages fresh for a while: a warm run then reads listings-v1 by the same key (a
-    # revalidated page gets a new identity, so its parsed listing would never be read back).
+    # Pages fresh for a while: a warm run reads every cache folder without asking the index.
     pypi_index.cache_control = flet_index.cache_control = "max-age=600"
     app = project(tmp_path, REQUIREMENTS, main__py=APP)
     fresh = check(capsys, app, pypi_index, flet_index, *FAST)

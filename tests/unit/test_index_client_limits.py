@@ -13,12 +13,8 @@ from pathlib import Path
 import pytest
 
 from fletlint.linter.findings import InputError
-from fletlint.linter.index.client import (
-    _Inflater,
-    _SourceError,
-    _stored_credentials,
-    metadata_from_archive,
-)
+from fletlint.linter.index.archives import metadata_from_archive
+from fletlint.linter.index.http import Inflater, SourceError, stored_credentials
 from fletlint.linter.index.limits import IndexLimits, describe
 from fletlint.linter.index.pages import PageShapeError, parse_json_page
 from fletlint.linter.index.urls import InvalidURLError, check_url, make_source, redact_text
@@ -70,8 +66,8 @@ def test_make_source_refuses_a_local_path_with_a_nul_byte() -> None:
 def test_the_inflater_stops_at_the_limit_by_bytes_produced() -> None:
     bomb = gzip.compress(bytes(64 * MiB), compresslevel=9)
     assert len(bomb) < MiB
-    inflater = _Inflater("gzip", MiB, "the page")
-    with pytest.raises(_SourceError, match=r"larger than the 1 MiB limit \(decompressed\)"):
+    inflater = Inflater("gzip", MiB, "the page")
+    with pytest.raises(SourceError, match=r"larger than the 1 MiB limit \(decompressed\)"):
         for start in range(0, len(bomb), 4096):
             inflater.feed(bomb[start : start + 4096])
 
@@ -80,14 +76,14 @@ def test_the_inflater_stops_at_the_limit_by_bytes_produced() -> None:
 def test_deflate_is_read_with_or_without_its_zlib_header(wbits: int) -> None:
     compressor = zlib.compressobj(6, zlib.DEFLATED, wbits)
     body = compressor.compress(b"x" * 1000) + compressor.flush()
-    inflater = _Inflater("deflate", MiB, "the page")
+    inflater = Inflater("deflate", MiB, "the page")
     inflater.feed(body)
     assert inflater.result() == b"x" * 1000
 
 
 def test_an_unknown_encoding_is_refused() -> None:
-    with pytest.raises(_SourceError, match="unsupported Content-Encoding 'br'"):
-        _Inflater("br", MiB, "the page")
+    with pytest.raises(SourceError, match="unsupported Content-Encoding 'br'"):
+        Inflater("br", MiB, "the page")
 
 
 def test_a_zip_member_is_read_no_further_than_its_limit(tmp_path: Path) -> None:
@@ -142,9 +138,9 @@ def test_netrc_credentials_are_found_for_the_host(
     netrc.write_text("machine index.example login alice password s3cr3t\n")
     netrc.chmod(0o600)
     monkeypatch.setenv("NETRC", str(netrc))
-    assert _stored_credentials("https://index.example/simple/x/") == ("alice", "s3cr3t")
+    assert stored_credentials("https://index.example/simple/x/") == ("alice", "s3cr3t")
     # Another host: netrc has nothing (and keyring is not installed in the test environment).
-    assert _stored_credentials("https://other.example/simple/") is None
+    assert stored_credentials("https://other.example/simple/") is None
 
 
 def test_deadlines_follow_the_read_timeout_unless_given() -> None:

@@ -1,16 +1,26 @@
-"""A small on-disk HTTP cache for index pages and core metadata.
+"""A small on-disk HTTP cache for index pages and core metadata, and its pruning.
 
-One file per entry: a line of JSON (status, validators, freshness) followed by the raw body. Entries
-are written to a temp file in the same folder and moved into place with `os.replace`, so a reader
-(another thread, or another fletlint process sharing the cache) sees either the old entry or the new
-one, never half of one; anything unreadable is simply a miss.
+An entry is a header file (a line of JSON: status, validators, freshness, the body's identity)
+holding small bodies inline; a big body (a project page, an archive) lives in a file of its own,
+named after its identity, and is read only when asked for (`CacheEntry.read_body`): a warm run
+whose parsed listings are stored reads a few kB per page, not the pages. The identity is the
+sha256 of the body, taken once when it was downloaded; a 304 keeps it, so everything keyed on it
+(the parsed-listing store) stays valid without reading the body again.
+
+Every file is written to a temp file in the same folder and moved into place (linter/storage.py),
+so a reader (another thread, or another fletlint process sharing the cache) sees either the old
+file or the new one, never half of one; anything unreadable, or a body that does not match its
+identity, is simply a miss. `prune` keeps the cache folders within CacheBounds.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import shutil
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -21,13 +31,29 @@ import platformdirs
 from fletlint.linter.index.urls import split_credentials
 from fletlint.linter.storage import store_in_cache
 
-_FORMAT = 1
+_FORMAT = 2
+HTTP_FOLDER = "http-v2"
+# Bodies up to this size stay in their header file: one read for metadata and small pages.
+INLINE_BODY_BYTES = 32 * 1024
 _MAX_AGE_RE = re.compile(r"(?:^|,)\s*(?:s-)?max-age\s*=\s*\"?(\d+)\"?", re.IGNORECASE)
+_DAY = 86400.0
+
+
+@dataclass(frozen=True)
+class CacheBounds:
+    """How big the index client's caches may grow; checked at most once per `prune_every`
+    seconds (a stamp file in the cache folder), by the first client to close after that."""
+
+    http_bytes: int = 1024 * 1024 * 1024
+    listing_bytes: int = 256 * 1024 * 1024
+    # An entry not used (read or written) for this long is removed whatever the sizes.
+    unused_for: float = 30 * _DAY
+    prune_every: float = 3600.0
 
 
 @dataclass(frozen=True)
 class CacheEntry:
-    body: bytes
+    body: bytes | None  # None: stored apart, read with read_body()
     status: int = 200
     etag: str | None = None
     last_modified: str | None = None
@@ -36,6 +62,9 @@ class CacheEntry:
     content_type: str = ""
     url: str = ""  # final (post-redirect) URL, credential-free: relative links resolve against it
     immutable: bool = False
+    identity: str = ""  # sha256 of the body, taken when it was downloaded
+    body_file: Path | None = None
+    length: int = 0
 
     def is_fresh(self, now: float | None = None) -> bool:
         if self.immutable:
@@ -45,6 +74,24 @@ class CacheEntry:
     @property
     def has_validators(self) -> bool:
         return self.etag is not None or self.last_modified is not None
+
+    def read_body(self) -> bytes | None:
+        """The body; None when its file is gone or damaged (pruned, a crash, a full disk)."""
+        if self.body is not None:
+            return self.body
+        if self.body_file is None:
+            return None
+        try:
+            data = self.body_file.read_bytes()
+        except OSError:
+            return None
+        if len(data) != self.length or hashlib.sha256(data).hexdigest() != self.identity:
+            return None
+        return data
+
+
+def body_identity(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
 
 
 def parse_cache_control(value: str | None) -> tuple[float, bool]:
@@ -73,60 +120,206 @@ def cache_key(url: str, accept: str) -> str:
 
 
 class HttpCache:
+    """Entries by (URL, Accept): headers read on `get`, big bodies only on `read_body`."""
+
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
 
     def _path(self, key: str) -> Path:
         # Two-level fan-out keeps folders small on big resolutions.
-        return self.folder / "http-v1" / key[:2] / key
+        return self.folder / HTTP_FOLDER / key[:2] / key
 
     def get(self, url: str, accept: str) -> CacheEntry | None:
         path = self._path(cache_key(url, accept))
         try:
-            raw = path.read_bytes()
-            header, sep, body = raw.partition(b"\n")
-            if not sep:
-                return None
-            meta = json.loads(header)
-            if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
-                return None
-            if len(body) != meta["length"]:  # truncated by a crash or a full disk
-                return None
+            with path.open("rb") as fh:
+                header = fh.readline(64 * 1024)
+                meta = json.loads(header)
+                if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
+                    return None
+                length = int(meta["length"])
+                identity = str(meta["identity"])
+                body: bytes | None = None
+                body_file: Path | None = None
+                if meta.get("body") is None:
+                    body = fh.read(length + 1)
+                    if len(body) != length:  # truncated by a crash or a full disk
+                        return None
+                else:
+                    name = str(meta["body"])
+                    if "/" in name or "\\" in name or not name.startswith(path.name + "."):
+                        return None
+                    body_file = path.parent / name
             return CacheEntry(
                 body=body,
                 status=int(meta["status"]),
-                etag=meta.get("etag"),
-                last_modified=meta.get("last_modified"),
+                etag=_optional_str(meta.get("etag")),
+                last_modified=_optional_str(meta.get("last_modified")),
                 max_age=float(meta.get("max_age", 0.0)),
                 stored_at=float(meta["stored_at"]),
                 content_type=str(meta.get("content_type", "")),
                 url=str(meta.get("url", "")),
                 immutable=bool(meta.get("immutable", False)),
+                identity=identity,
+                body_file=body_file,
+                length=length,
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def put(self, url: str, accept: str, entry: CacheEntry) -> None:
-        """Store an entry; an unwritable cache only costs speed, so errors are ignored."""
+    def put(self, url: str, accept: str, entry: CacheEntry) -> CacheEntry:
+        """Store an entry whose body is in memory; returns it as stored (identity, time).
+        An unwritable cache only costs speed, so errors are ignored."""
+        body = entry.body if entry.body is not None else b""
+        key = cache_key(url, accept)
+        path = self._path(key)
+        identity = entry.identity or body_identity(body)
+        stored = replace(
+            entry,
+            stored_at=entry.stored_at or time.time(),
+            identity=identity,
+            length=len(body),
+            url=split_credentials(entry.url)[0],
+        )
+        if len(body) <= INLINE_BODY_BYTES:
+            self._write_header(path, stored, None, body)
+            return replace(stored, body_file=None)
+        body_file = path.parent / f"{key}.{identity[:32]}"
+        if not _has_size(body_file, len(body)):
+            store_in_cache(body_file, body)
+        self._write_header(path, stored, body_file.name, b"")
+        _drop_other_bodies(path, body_file.name)
+        return replace(stored, body_file=body_file)
+
+    def touch(
+        self, url: str, accept: str, entry: CacheEntry, max_age: float, **validators: str | None
+    ) -> CacheEntry:
+        """After a 304: the stored body is confirmed, restart its freshness clock. Only the
+        header is written; the body (and its identity) stay as they are."""
+        fresh = replace(
+            entry,
+            stored_at=time.time(),
+            max_age=max_age,
+            etag=validators.get("etag") or entry.etag,
+            last_modified=validators.get("last_modified") or entry.last_modified,
+        )
         path = self._path(cache_key(url, accept))
-        stored_at = entry.stored_at or time.time()
+        if fresh.body_file is None:
+            self._write_header(path, fresh, None, fresh.body or b"")
+        else:
+            self._write_header(path, fresh, fresh.body_file.name, b"")
+        return fresh
+
+    @staticmethod
+    def _write_header(path: Path, entry: CacheEntry, body_name: str | None, inline: bytes) -> None:
         header = {
             "format": _FORMAT,
             "status": entry.status,
             "etag": entry.etag,
             "last_modified": entry.last_modified,
             "max_age": entry.max_age,
-            "stored_at": stored_at,
+            "stored_at": entry.stored_at,
             "content_type": entry.content_type,
-            "url": split_credentials(entry.url)[0],
+            "url": entry.url,
             "immutable": entry.immutable,
-            "length": len(entry.body),
+            "length": entry.length,
+            "identity": entry.identity,
+            "body": body_name,
         }
-        data = json.dumps(header, separators=(",", ":")).encode() + b"\n" + entry.body
+        data = json.dumps(header, separators=(",", ":")).encode() + b"\n" + inline
         store_in_cache(path, data)
 
-    def touch(self, url: str, accept: str, entry: CacheEntry, max_age: float) -> CacheEntry:
-        """After a 304: the stored body is confirmed, restart its freshness clock."""
-        fresh = replace(entry, stored_at=time.time(), max_age=max_age)
-        self.put(url, accept, fresh)
-        return fresh
+
+def _optional_str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _has_size(path: Path, size: int) -> bool:
+    try:
+        return path.stat().st_size == size
+    except OSError:
+        return False
+
+
+def _drop_other_bodies(header: Path, keep: str) -> None:
+    """Older bodies of the same entry: a reader holding their header then misses, no more."""
+    try:
+        with os.scandir(header.parent) as found:
+            names = [e.name for e in found if e.name.startswith(header.name + ".")]
+    except OSError:
+        return
+    for name in names:
+        if name != keep:
+            (header.parent / name).unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------------------- pruning
+
+_PRUNE_STAMP = "pruned-v1"
+# Folders of formats this fletlint no longer reads: removed whole by the next prune.
+_RETIRED_FOLDERS = ("http-v1", "listings-v1")
+# A temp file this old belongs to no live writer (a crash left it).
+_STALE_TEMP = 3600.0
+_pruned: set[Path] = set()
+_pruned_lock = threading.Lock()
+
+
+def prune(cache_dir: Path, folders: Mapping[str, int], bounds: CacheBounds) -> bool:
+    """Keep each of `folders` (name -> byte budget) under `cache_dir` within its budget and
+    `bounds.unused_for`, least recently used first. At most once per process and per
+    `bounds.prune_every` (a stamp file); True when it pruned. Safe beside other processes:
+    a file removed under a reader is a cache miss for it, never an error."""
+    cache_dir = Path(cache_dir)
+    with _pruned_lock:
+        if cache_dir in _pruned:
+            return False
+        _pruned.add(cache_dir)
+    stamp = cache_dir / _PRUNE_STAMP
+    now = time.time()
+    try:
+        if now - stamp.stat().st_mtime < bounds.prune_every:
+            return False
+    except OSError:
+        pass
+    store_in_cache(stamp, b"")
+    for retired in _RETIRED_FOLDERS:
+        shutil.rmtree(cache_dir / retired, ignore_errors=True)
+    for name, budget in folders.items():
+        _prune_folder(cache_dir / name, budget, bounds.unused_for, now)
+    return True
+
+
+def _prune_folder(folder: Path, budget: int, unused_for: float, now: float) -> None:
+    # Files group by the name before the first dot: a header and its body go together.
+    groups: dict[Path, tuple[float, int, list[Path]]] = {}
+    try:
+        fans = [e.path for e in os.scandir(folder) if e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return
+    for fan in fans:
+        try:
+            entries = list(os.scandir(fan))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            path = Path(entry.path)
+            if entry.name.startswith(".tmp-"):
+                if now - info.st_mtime > _STALE_TEMP:
+                    path.unlink(missing_ok=True)
+                continue
+            key = path.with_name(entry.name.split(".", 1)[0])
+            used = max(info.st_mtime, info.st_atime)
+            last, size, paths = groups.get(key, (0.0, 0, []))
+            paths.append(path)
+            groups[key] = (max(last, used), size + info.st_size, paths)
+    total = sum(size for _, size, _ in groups.values())
+    for last, size, paths in sorted(groups.values(), key=lambda g: g[0]):
+        if total <= budget and now - last < unused_for:
+            break
+        for path in paths:
+            path.unlink(missing_ok=True)
+        total -= size
