@@ -26,6 +26,7 @@ from fletlint.linter.index.model import ClientStats, IndexProblem, IndexSource
 from fletlint.linter.index.pipconfig import PipConfigError, PipIndexConfig, read_pip_index_config
 from fletlint.linter.index.urls import make_source, redact_text
 from fletlint.linter.recent_resolutions import RecentResolutions
+from fletlint.linter.report_store import ListingsRead, ReportStore, files_read, report_inputs
 from fletlint.linter.resolution_store import ResolutionStore, resolution_key
 from fletlint.linter.resolve import (
     MAX_ROUNDS,
@@ -296,6 +297,25 @@ class Linter:
         client.begin_check()  # the check deadline counts from here, not from the client's birth
         client.begin_check()  # problems, statistics and failed indexes are this check's own
         constraints = _constraints((*project.constraints, *self.pip_constraints(pip)))
+        # The previous report, when nothing it read has changed (its resolutions still run,
+        # from their own store: the targets' table and the packager read them).
+        app = _app_sources(project, targets, texts)
+        reports = ReportStore(self.cache_dir() / "reports-v1")
+        inputs = report_inputs(
+            path=path,
+            settings=s,
+            environ=self._environ,
+            pip=pip,
+            project=project,
+            python_full=bundled.full,
+            targets=targets,
+            sources=sources,
+            constraints=constraints,
+            files=files_read(project, pip.constraints if pip else (), app[3]),
+            texts=texts,
+        )
+        stored = reports.load(inputs, client) if inputs is not None else None
+        reads = ListingsRead(client.listing)  # what the stored report is valid for
 
         store = ResolutionStore(self.cache_dir() / "resolutions-v1")
         # One memo per environment for every resolution of this check (targets, fix trials).
@@ -310,7 +330,9 @@ class Linter:
             if on_progress:
                 what = target.name if env.constrained else f"{target.name}, any distribution"
                 on_progress(f"resolving for {what}")
-            return resolve_stored(env, roots_for(project.requirements, env, target.platform))
+            return reads.resolved(
+                resolve_stored(env, roots_for(project.requirements, env, target.platform))
+            )
 
         stop_fixing: Callable[[], bool] | None = None  # set while fixes_later runs
 
@@ -348,16 +370,43 @@ class Linter:
             TargetResult(t, phone, done[phone.key], done[desktop.key])
             for t, phone, desktop in zip(targets, phone_envs, desktop_envs, strict=True)
         ]
+        names = frozenset(
+            n for r in results for n in (*r.unconstrained.packages, *r.resolution.packages)
+        )
+
+        def report(
+            findings: list[Finding],
+            problems: tuple[IndexProblem, ...],
+            fixes_later: FixesLater | None = None,
+        ) -> Report:
+            return Report(
+                project=project,
+                python=python,
+                targets=targets,
+                results=results,
+                findings=findings,
+                indexes=tuple(x.name for x in sources),
+                problems=problems,
+                stats=client.stats,
+                elapsed=time.perf_counter() - started,
+                package_names=names,
+                flet_build=project.flet_build,
+                python_full=bundled.full,
+                fixes_later=fixes_later,
+            )
+
+        if stored is not None:
+            return report(list(stored.findings), stored.problems)
         analysis = Analysis(
             project,
             targets,
             results,
             client.problems,
-            client.listing,
+            reads.listing,
             source=client,
             constraints=constraints,
-            resolver=resolve_stored,
-            imports=self._imports.scan(*_app_sources(project, targets, texts)),
+            resolver=reads.resolver(resolve_stored),
+            imports=self._imports.scan(*app),
             archives=client,
         )
         findings = [
@@ -384,24 +433,11 @@ class Linter:
         if fixes:
             findings = fixes_later(findings)
         findings.sort(key=_finding_order)
-        names = frozenset(
-            n for r in results for n in (*r.unconstrained.packages, *r.resolution.packages)
-        )
-        return Report(
-            project=project,
-            python=python,
-            targets=targets,
-            results=results,
-            findings=findings,
-            indexes=tuple(x.name for x in sources),
-            problems=client.problems,
-            stats=client.stats,
-            elapsed=time.perf_counter() - started,
-            package_names=names,
-            flet_build=project.flet_build,
-            python_full=bundled.full,
-            fixes_later=None if fixes else fixes_later,
-        )
+        # Stored only complete (with its fixes), and only when every read answered: metadata
+        # that could not be read is a gap the listings' fingerprints do not see.
+        if fixes and inputs is not None and not client.stats.extra.get("metadata_missing"):
+            reports.save(inputs, findings, client.problems, reads.fingerprints())
+        return report(findings, client.problems, None if fixes else fixes_later)
 
 
 def _app_sources(
