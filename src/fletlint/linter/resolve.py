@@ -21,8 +21,10 @@ from packaging.specifiers import SpecifierSet
 from packaging.tags import Tag
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
-from resolvelib import AbstractProvider, BaseReporter, ResolutionImpossible, Resolver
-from resolvelib.resolvers import ResolutionTooDeep
+from resolvelib import AbstractProvider, BaseReporter, ResolutionImpossible
+from resolvelib.resolvers import Criterion, ResolutionTooDeep
+from resolvelib.resolvers import Resolution as ResolvelibResolution
+from resolvelib.resolvers.resolution import _build_result
 from resolvelib.structs import RequirementInformation
 
 from fletlint.linter.index.model import CoreMetadata, DistFile, ProjectListing
@@ -100,10 +102,17 @@ class Wanted:
     specifier: SpecifierSet
     text: str
     declared: DeclaredRequirement | None = None
+    # Taken once, asked millions of times: `str(specifier)` (the resolver's memos are keyed by
+    # it), the identifier, and whether the specifier pins one release.
+    specifier_key: str = field(init=False, compare=False, repr=False)
+    identifier: str = field(init=False, compare=False, repr=False)
+    exact: bool = field(init=False, compare=False, repr=False)
 
-    @property
-    def identifier(self) -> str:
-        return _identifier(self.name, self.extras)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "specifier_key", str(self.specifier))
+        object.__setattr__(self, "identifier", _identifier(self.name, self.extras))
+        exact = any(_exact(spec.operator, spec.version) for spec in self.specifier)
+        object.__setattr__(self, "exact", exact)
 
 
 @dataclass(frozen=True)
@@ -112,10 +121,10 @@ class Candidate:
     version: Version
     extras: frozenset[str]
     files: tuple[DistFile, ...] = field(compare=False, hash=False)
+    identifier: str = field(init=False, compare=False, hash=False, repr=False)
 
-    @property
-    def identifier(self) -> str:
-        return _identifier(self.name, self.extras)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "identifier", _identifier(self.name, self.extras))
 
 
 # How many of the newest matching releases get their metadata read ahead of the resolver.
@@ -132,18 +141,30 @@ _BACKTRACKING_SHOWN = 5
 class EnvironmentMemo:
     """What resolutions in one environment ask again and again, each answered once per check.
 
-    The files of each project that fit the environment, the versions each specifier allows, and
-    each release's dependencies there depend only on the environment and the listings, never on
-    the roots or constraints of one resolution: the per-target resolution, the unconstrained one
-    and every trial resolution of the fixes share them. Plain dicts: two threads that compute
-    one answer at once store equal values.
+    The files of each project that fit the environment, the versions each specifier allows, the
+    candidates a set of requirements admits and each release's dependencies there depend only
+    on the environment and the listings, never on the roots or constraints of one resolution:
+    the per-target resolution, the unconstrained one and every trial resolution of the fixes
+    share them. Plain dicts: two threads that compute one answer at once store equal values.
     """
 
     def __init__(self, env: Environment) -> None:
         self.env = env
         self.by_version: dict[NormalizedName, dict[Version, list[DistFile]]] = {}
+        # Each project's fitting versions, newest first (sorted once, not on every match).
+        self.newest_first: dict[NormalizedName, tuple[Version, ...]] = {}
         self.matching: dict[tuple[NormalizedName, str], frozenset[Version]] = {}
         self.dependencies: dict[tuple[NormalizedName, Version, frozenset[str]], list[Wanted]] = {}
+        # find_matches' answers: (identifier, its specifiers, the constraint, the excluded
+        # versions) -> candidates, newest first. The same Candidate objects every time.
+        self.matches: dict[
+            tuple[str, frozenset[str], str, frozenset[Version]], tuple[Candidate, ...]
+        ] = {}
+        self.candidates: dict[tuple[NormalizedName, Version, frozenset[str], bool], Candidate] = {}
+        # Whether a version satisfies a specifier (keyed by its text).
+        self.satisfies: dict[tuple[str, Version], bool] = {}
+        # Files whose metadata the provider already asked the source to read ahead.
+        self.warmed: set[str] = set()
 
 
 class ResolverMemos:
@@ -168,11 +189,34 @@ class ResolverMemos:
             return memo
 
 
+def _exact(operator: str, version: str) -> bool:
+    return operator in ("==", "===") and "*" not in version
+
+
 def _pins(specifiers: Sequence[SpecifierSet], version: Version) -> bool:
     return any(
-        spec.operator in ("==", "===") and "*" not in spec.version and spec.contains(version)
+        _exact(spec.operator, spec.version) and spec.contains(version)
         for specifier in specifiers
         for spec in specifier
+    )
+
+
+def _pinned_and_root(
+    infos: Iterable[RequirementInformation[Wanted, Candidate]],
+) -> tuple[bool, bool]:
+    """Whether some requirement on a project pins one release, and whether one is declared."""
+    pinned = is_root = False
+    for info in infos:
+        pinned = pinned or info.requirement.exact
+        is_root = is_root or info.parent is None
+    return pinned, is_root
+
+
+def _in_conflict(
+    identifier: str, causes: Sequence[RequirementInformation[Wanted, Candidate]]
+) -> bool:
+    return bool(causes) and any(
+        cause.requirement.name == identifier.split("[")[0] for cause in causes
     )
 
 
@@ -217,9 +261,11 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
         # Backtracking asks the same questions many times, and so do the other resolutions of
         # the check in this environment: the memo keeps each answer.
         memo = memo if memo is not None else EnvironmentMemo(env)
+        self._memo = memo
         self._by_version = memo.by_version
         self._matching = memo.matching
         self._dependencies = memo.dependencies
+        self._satisfies = memo.satisfies
         self._consulted: set[NormalizedName] = set()
 
     def identify(self, requirement_or_candidate: Wanted | Candidate) -> str:
@@ -233,18 +279,8 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
         information: Mapping[str, Iterator[RequirementInformation[Wanted, Candidate]]],
         backtrack_causes: Sequence[RequirementInformation[Wanted, Candidate]],
     ) -> tuple[bool, bool, bool, str]:
-        infos = list(information[identifier])
-        pinned = any(
-            spec.operator in ("==", "===") and "*" not in spec.version
-            for info in infos
-            for spec in info.requirement.specifier
-        )
-        is_root = any(info.parent is None for info in infos)
-        in_conflict = any(
-            cause.requirement.name == identifier.split("[")[0] for cause in backtrack_causes
-        )
-        # False sorts first: conflicts, then pins, then roots are decided early (as pip does).
-        return (not in_conflict, not pinned, not is_root, identifier)
+        pinned, is_root = _pinned_and_root(information[identifier])
+        return (not _in_conflict(identifier, backtrack_causes), not pinned, not is_root, identifier)
 
     def _versions(self, name: NormalizedName) -> dict[Version, list[DistFile]]:
         """Fitting files by version, yanked ones included (find_matches decides on those)."""
@@ -255,6 +291,7 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
             for file in self._source.listing(name).files:
                 if file_fits(file, self._env, allow_yanked=True):
                     found[file.version].append(file)
+            self._memo.newest_first[name] = tuple(sorted(found, reverse=True))
             self._by_version[name] = found
         return found
 
@@ -263,37 +300,86 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
         identifier: str,
         requirements: Mapping[str, Iterator[Wanted]],
         incompatibilities: Mapping[str, Iterator[Candidate]],
-    ) -> list[Candidate]:
-        wanted = list(requirements[identifier])
-        name = canonicalize_name(identifier.split("[")[0])
-        extras = frozenset(e for w in wanted for e in w.extras)
-        specifiers = [w.specifier for w in wanted]
-        if name in self._constraints:
-            specifiers.append(self._constraints[name])
-        excluded = {c.version for c in incompatibilities[identifier]}
+    ) -> Sequence[Candidate]:
+        # One pass over the requirements, keeping each distinct specifier once: a project named
+        # by thousands of requirements (or asked about in every round) costs a set lookup each.
+        specifiers: dict[str, SpecifierSet] = {}
+        first: Wanted | None = None
+        for wanted in requirements[identifier]:
+            if first is None:
+                first = wanted
+            if wanted.specifier_key not in specifiers:
+                specifiers[wanted.specifier_key] = wanted.specifier
+        if first is None:
+            return ()
+        name = first.name
+        constraint = self._constraints.get(name)
+        constraint_key = str(constraint) if constraint is not None else ""
+        excluded = frozenset(c.version for c in incompatibilities[identifier])
         versions = self._versions(name)
-        allowed = frozenset(versions)
+        key = (identifier, frozenset(specifiers), constraint_key, excluded)
+        matches = self._memo.matches.get(key)
+        if matches is None:
+            every = list(specifiers.values())
+            if constraint is not None:
+                every.append(constraint)
+            matches = self._memo.matches[key] = self._matches(
+                name, first.extras, every, versions, excluded
+            )
+        # Once the resolver has rejected a release of this project it is walking back through
+        # them: read several ahead. Otherwise only the first is likely to be needed.
+        ahead = _METADATA_LOOKAHEAD if excluded else 1
+        files = [preferred_file(c.files, self._env) for c in matches[:ahead]]
+        fresh = [f for f in files if f.url not in self._memo.warmed]
+        if fresh:
+            self._source.warm_metadata(fresh)
+            self._memo.warmed.update(f.url for f in fresh)
+        return matches
+
+    def _matches(
+        self,
+        name: NormalizedName,
+        extras: frozenset[str],
+        specifiers: Sequence[SpecifierSet],
+        versions: Mapping[Version, list[DistFile]],
+        excluded: frozenset[Version],
+    ) -> tuple[Candidate, ...]:
+        allowed: frozenset[Version] | None = None
         for specifier in specifiers:
-            allowed &= self._matching_versions(name, specifier, versions)
+            matching = self._matching_versions(name, specifier, versions)
+            allowed = matching if allowed is None else allowed & matching
+        if allowed is None:
+            allowed = frozenset(versions)
         # pip's rule: pre-releases only when a specifier names one, or when nothing else matches.
         allow_pre = any(s.prereleases for s in specifiers) or all(v.is_prerelease for v in allowed)
         matches = []
-        for version, files in versions.items():
+        for version in self._memo.newest_first[name]:
             if version in excluded or version not in allowed:
                 continue
             if version.is_prerelease and not allow_pre:
                 continue
+            files = versions[version]
             usable = [f for f in files if not f.yanked]
-            if not usable and _pins(specifiers, version):
-                usable = files  # PEP 592: an exact pin may select a yanked release
-            if usable:
-                matches.append(Candidate(name, version, extras, tuple(usable)))
-        matches.sort(key=lambda c: c.version, reverse=True)
-        # Once the resolver has rejected a release of this project it is walking back through
-        # them: read several ahead. Otherwise only the first is likely to be needed.
-        ahead = _METADATA_LOOKAHEAD if excluded else 1
-        self._source.warm_metadata(preferred_file(c.files, self._env) for c in matches[:ahead])
-        return matches
+            # PEP 592: an exact pin may select a yanked release.
+            yanked = not usable and _pins(specifiers, version)
+            if usable or yanked:
+                matches.append(self._candidate(name, version, extras, files, yanked))
+        return tuple(matches)
+
+    def _candidate(
+        self,
+        name: NormalizedName,
+        version: Version,
+        extras: frozenset[str],
+        files: Sequence[DistFile],
+        yanked: bool,
+    ) -> Candidate:
+        key = (name, version, extras, yanked)
+        found = self._memo.candidates.get(key)
+        if found is None:
+            usable = tuple(files) if yanked else tuple(f for f in files if not f.yanked)
+            found = self._memo.candidates[key] = Candidate(name, version, extras, usable)
+        return found
 
     @property
     def consulted(self) -> tuple[NormalizedName, ...]:
@@ -311,7 +397,13 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
         return found
 
     def is_satisfied_by(self, requirement: Wanted, candidate: Candidate) -> bool:
-        return requirement.specifier.contains(candidate.version, prereleases=True)
+        key = (requirement.specifier_key, candidate.version)
+        known = self._satisfies.get(key)
+        if known is None:
+            known = self._satisfies[key] = requirement.specifier.contains(
+                candidate.version, prereleases=True
+            )
+        return known
 
     def get_dependencies(self, candidate: Candidate) -> list[Wanted]:
         key = (candidate.name, candidate.version, candidate.extras)
@@ -487,6 +579,46 @@ def _record_failure(
         )
 
 
+class _Resolution(ResolvelibResolution[Wanted, Candidate, str]):
+    """resolvelib's resolution with two of its per-round questions answered from memos.
+
+    Every round resolvelib asks, for every project it knows, whether the current pin still
+    satisfies every requirement on it (and, among the unsatisfied, which to decide first): with
+    n projects that is n questions per round and n rounds, each walking the requirements. Its
+    criteria are never changed in place (a change makes a new Criterion), so an answer holds for
+    one (criterion, pin) pair, or one criterion, for the whole resolution. The memos keep those
+    objects alive, so their ids stay theirs. Same answers, same order: same resolution.
+    """
+
+    def __init__(self, provider: Provider, reporter: BaseReporter[Wanted, Candidate, str]) -> None:
+        super().__init__(provider, reporter)
+        self._satisfying: dict[tuple[int, int], tuple[object, object, bool]] = {}
+        self._preferences: dict[int, tuple[object, bool, bool]] = {}
+
+    def _is_current_pin_satisfying(
+        self, name: str, criterion: Criterion[Wanted, Candidate]
+    ) -> bool:
+        pin = self.state.mapping.get(name)
+        if pin is None:
+            return False
+        key = (id(criterion), id(pin))
+        known = self._satisfying.get(key)
+        if known is None:
+            satisfied = super()._is_current_pin_satisfying(name, criterion)
+            known = self._satisfying[key] = (criterion, pin, satisfied)
+        return known[2]
+
+    def _get_preference(self, name: str) -> tuple[bool, bool, bool, str]:
+        # Provider.get_preference's answer, without building its mappings every round.
+        criterion = self.state.criteria[name]
+        known = self._preferences.get(id(criterion))
+        if known is None:
+            pinned, root = _pinned_and_root(criterion.information)
+            known = self._preferences[id(criterion)] = (criterion, pinned, root)
+        in_conflict = _in_conflict(name, self.state.backtrack_causes)
+        return (not in_conflict, not known[1], not known[2], name)
+
+
 def resolve(
     source: PackageSource,
     env: Environment,
@@ -498,11 +630,11 @@ def resolve(
     """Resolve `roots` in `env`; `memo`: the check's memo for `env` (ResolverMemos.for_env)."""
     provider = Provider(source, env, constraints or {}, memo)
     recorder = _BacktrackRecorder()
-    resolver: Resolver[Wanted, Candidate, str] = Resolver(provider, recorder)
     resolution = Resolution(env)
     source.prefetch(r.name for r in roots)
     try:
-        result = resolver.resolve(roots, max_rounds=max_rounds)
+        state = _Resolution(provider, recorder).resolve(roots, max_rounds=max_rounds)
+        result = _build_result(state)
     except (ResolutionImpossible, ResolutionTooDeep) as exc:
         resolution.consulted = provider.consulted
         _record_failure(resolution, exc, max_rounds, recorder)
