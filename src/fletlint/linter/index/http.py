@@ -167,6 +167,7 @@ class UnreachableHosts:
             except (OSError, ValueError):
                 raw = None
             if isinstance(raw, dict):
+                # Expired records are kept here too: a host that answers is then removed.
                 now = time.time()
                 for host, value in raw.items():
                     if (
@@ -174,7 +175,7 @@ class UnreachableHosts:
                         and len(value) == 2
                         and isinstance(value[0], (int, float))
                         and isinstance(value[1], str)
-                        and now < value[0] <= now + UNREACHABLE_FOR
+                        and value[0] <= now + UNREACHABLE_FOR  # not from the future
                     ):
                         stored[host] = (float(value[0]), value[1])
         self._stored = stored
