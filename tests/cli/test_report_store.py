@@ -6,6 +6,7 @@ A hit is proven without timing: the engine builds no `Analysis` (rules and fixes
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,7 +17,11 @@ import pytest
 from fletlint.linter import engine
 from fletlint.linter.engine import Linter, Report, Settings
 from fletlint.report.json_report import render
+from tests.cli.helpers import check
+from tests.conftest import MakeIndex
 from tests.support.index_server import LocalIndex
+from tests.support.universe import Universe
+from tests.support.wheels import build_wheel
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
@@ -79,3 +84,231 @@ def test_a_warm_check_returns_the_stored_report(
     assert len(analyses) == 1, "the warm check ran its rules"
     assert dataclasses.replace(warm, stats=cold.stats, elapsed=cold.elapsed) == cold
     assert _json(warm) == _json(cold)
+
+
+def _app(folder: Path) -> Path:
+    folder.mkdir(exist_ok=True)
+    (folder / "requirements.txt").write_text("anyio\n")
+    (folder / "main.py").write_text("import anyio\n")
+    return folder
+
+
+def _edit_requirements(app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (app / "requirements.txt").write_text("anyio\nhttpx\n")
+
+
+def _edit_import(app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (app / "main.py").write_text("import anyio\nimport httpx\n")
+
+
+def _add_app_file(app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (app / "more.py").write_text("import httpx\n")
+
+
+def _add_pyproject(app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (app / "pyproject.toml").write_text('[project]\nname = "app"\ndependencies = ["anyio"]\n')
+
+
+def _set_environ(app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLETLINT_MAX_ROUNDS", "1")
+
+
+@pytest.mark.parametrize(
+    "change", [_edit_requirements, _edit_import, _add_app_file, _add_pyproject, _set_environ]
+)
+def test_a_changed_input_recomputes(
+    change: Any,
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+    analyses: list[object],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = _app(tmp_path / "app")
+    settings = _settings(pypi_index, flet_index, targets=("android",))
+    _check(app, settings)
+    _check(app, settings)
+    assert len(analyses) == 1
+    change(app, monkeypatch)
+    changed = _check(app, settings)
+    assert len(analyses) == 2, "a changed input must recompute"
+    again = _check(app, settings)
+    assert len(analyses) == 2, "the recomputed report is stored in turn"
+    assert again.findings == changed.findings
+
+
+def test_a_changed_setting_recomputes(
+    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex, analyses: list[object]
+) -> None:
+    app = _app(tmp_path / "app")
+    _edit_import(app, pytest.MonkeyPatch())
+    settings = _settings(pypi_index, flet_index, targets=("android",))
+    first = _check(app, settings)
+    assert "FL101" in {f.code for f in first.findings}
+    ignoring = _check(app, dataclasses.replace(settings, ignore=("FL101",)))
+    assert len(analyses) == 2
+    assert "FL101" not in {f.code for f in ignoring.findings}
+    _check(app, settings)
+    _check(app, dataclasses.replace(settings, ignore=("FL101",)))
+    assert len(analyses) == 2, "each settings' report is kept: both are read back"
+
+
+def test_a_new_release_on_the_index_recomputes(
+    tmp_path: Path,
+    universe: Universe,
+    make_index: MakeIndex,
+    flet_index: LocalIndex,
+    analyses: list[object],
+) -> None:
+    mirror = tmp_path / "mirror"
+    shutil.copytree(universe.pypi_dir, mirror)
+    pypi = make_index(mirror)
+    app = _app(tmp_path / "app")
+    settings = _settings(pypi, flet_index, targets=("android",))
+    before = _check(app, settings)
+    _check(app, settings)
+    assert len(analyses) == 1
+    build_wheel(mirror, "anyio", "4.10.0")
+    after = _check(app, settings)
+    assert len(analyses) == 2
+    assert str(before.results[0].resolution.packages["anyio"].version) == "4.9.0"  # type: ignore[index]
+    assert str(after.results[0].resolution.packages["anyio"].version) == "4.10.0"  # type: ignore[index]
+
+
+def test_an_index_that_comes_back_recomputes(
+    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex, analyses: list[object]
+) -> None:
+    app = _app(tmp_path / "app")
+    settings = _settings(pypi_index, flet_index, targets=("android",))
+    flet_index.down()
+    down = _check(app, settings)
+    assert "FL005" in {f.code for f in down.findings}
+    assert _check(app, settings).findings == down.findings
+    assert len(analyses) == 1, "still down: the same problems, the stored report"
+    flet_index.up()
+    back = _check(app, settings)
+    assert len(analyses) == 2
+    assert "FL005" not in {f.code for f in back.findings}
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x00garbage",
+        b"[]",
+        b'{"format": 1}',
+        b'{"format": 1, "key": 1, "listings": [], "problems": {}, "findings": "x"}',
+        b"[" * 100_000,
+    ],
+)
+def test_an_unreadable_stored_report_is_a_miss(
+    content: bytes,
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+    analyses: list[object],
+    isolated_env: Path,
+) -> None:
+    app = _app(tmp_path / "app")
+    _edit_import(app, pytest.MonkeyPatch())
+    settings = _settings(pypi_index, flet_index, targets=("android",))
+    cold = _check(app, settings)
+    [stored] = (isolated_env / "reports-v1").iterdir()
+    stored.write_bytes(content)
+    again = _check(app, settings)
+    assert len(analyses) == 2
+    assert again.findings == cold.findings
+
+
+def test_a_stored_finding_of_the_wrong_shape_is_a_miss(
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+    analyses: list[object],
+    isolated_env: Path,
+) -> None:
+    app = _app(tmp_path / "app")
+    _edit_import(app, pytest.MonkeyPatch())
+    settings = _settings(pypi_index, flet_index, targets=("android",))
+    cold = _check(app, settings)
+    [stored] = (isolated_env / "reports-v1").iterdir()
+    data = json.loads(stored.read_text())
+    assert data["findings"], "the project has a finding to tamper with"
+    for tamper in ({"line": "1"}, {"severity": "fatal"}, {"extra": 1}):
+        finding = {**data["findings"][0], **tamper}
+        if "line" in tamper:
+            finding = {**data["findings"][0], "location": {**finding["location"], **tamper}}
+        stored.write_text(json.dumps({**data, "findings": [finding]}))
+        assert _check(app, settings).findings == cold.findings
+    assert len(analyses) == 4
+
+
+def test_unsaved_texts_are_inputs(
+    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex, analyses: list[object]
+) -> None:
+    app = _app(tmp_path / "app")
+    settings = _settings(pypi_index, flet_index, targets=("android",))
+    disk = _check(app, settings)
+    edited = {app / "main.py": "import anyio\nimport httpx\n"}
+    unsaved = _check(app, settings, texts=edited)
+    assert len(analyses) == 2
+    assert "FL101" in {f.code for f in unsaved.findings}
+    assert "FL101" not in {f.code for f in disk.findings}
+    assert _check(app, settings, texts=edited).findings == unsaved.findings
+    assert len(analyses) == 2
+
+
+def test_a_check_without_fixes_reads_a_stored_report_with_them(
+    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex, analyses: list[object]
+) -> None:
+    app = _app(tmp_path / "app")
+    _edit_import(app, pytest.MonkeyPatch())
+    settings = _settings(pypi_index, flet_index, targets=("android",))
+    without = _check(app, settings, fixes=False)
+    assert without.fixes_later is not None
+    assert not any(f.fixes for f in without.findings)
+    full = _check(app, settings)
+    assert len(analyses) == 2, "a report without fixes is not stored"
+    assert any(f.fixes for f in full.findings)
+    stored = _check(app, settings, fixes=False)
+    assert len(analyses) == 2
+    assert stored.findings == full.findings and stored.fixes_later is None
+
+
+def test_cli_json_is_byte_identical_cold_and_warm(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+    analyses: list[object],
+) -> None:
+    app = _app(tmp_path / "app")
+    _edit_import(app, pytest.MonkeyPatch())
+    cold = check(capsys, app, pypi_index, flet_index)
+    warm = check(capsys, app, pypi_index, flet_index)
+    assert len(analyses) == 1
+    assert (cold.code, cold.err) == (warm.code, warm.err)
+    elapsed = '"elapsed_seconds": '
+    strip = [line for line in cold.out.splitlines() if elapsed not in line]
+    assert strip == [line for line in warm.out.splitlines() if elapsed not in line]
+    assert len(strip) == len(cold.out.splitlines()) - 1
+
+
+def test_fix_from_a_stored_report(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+    analyses: list[object],
+) -> None:
+    (tmp_path / "requirements.txt").write_text("pydantic==2.12.5\nloosepar==1.0.0\n")
+    check(capsys, tmp_path, pypi_index, flet_index)
+    checks = len(analyses)
+    run = check(capsys, tmp_path, pypi_index, flet_index, "--fix", fmt="text")
+    # The unchanged project is read from the store; only the fixed one is checked anew.
+    assert analyses[checks:] and all(p != analyses[0] for p in analyses[checks:])
+    assert run.code == 0, run.out
+    assert "Fixed 2 findings (0 remaining)." in run.out
+    assert (tmp_path / "requirements.txt").read_text() == (
+        "pydantic==2.11.7\nloosepar==1.0.0\nloosechild==1.1.0\n"
+    )
