@@ -234,13 +234,19 @@ def test_a_stored_finding_of_the_wrong_shape_is_a_miss(
     [stored] = (isolated_env / "reports-v1").iterdir()
     data = json.loads(stored.read_text())
     assert data["findings"], "the project has a finding to tamper with"
-    for tamper in ({"line": "1"}, {"severity": "fatal"}, {"extra": 1}):
+    outside = str(tmp_path / "outside.txt")  # a file the check never read: --fix must not write it
+    tampered = [
+        {"severity": "fatal"},
+        {"extra": 1},
+        {"location": {**data["findings"][0]["location"], "line": "1"}},
+        {"location": {**data["findings"][0]["location"], "path": outside}},
+    ]
+    for tamper in tampered:
         finding = {**data["findings"][0], **tamper}
-        if "line" in tamper:
-            finding = {**data["findings"][0], "location": {**finding["location"], **tamper}}
         stored.write_text(json.dumps({**data, "findings": [finding]}))
         assert _check(app, settings).findings == cold.findings
-    assert len(analyses) == 4
+    assert len(analyses) == 1 + len(tampered)
+    assert not (tmp_path / "outside.txt").exists()
 
 
 def test_unsaved_texts_are_inputs(

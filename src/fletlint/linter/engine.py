@@ -303,6 +303,7 @@ class Linter:
         reports = ReportStore(self.cache_dir() / "reports-v1")
         inputs = report_inputs(
             path=path,
+            root=project.root,
             settings=s,
             environ=self._environ,
             pip=pip,

@@ -39,7 +39,7 @@ from packaging.tags import Tag
 from packaging.version import Version
 
 from fletlint import __version__
-from fletlint.linter.findings import Finding
+from fletlint.linter.findings import Finding, Location
 from fletlint.linter.index.model import IndexProblem, ProjectListing
 from fletlint.linter.resolve import Environment, Resolution, Wanted
 from fletlint.linter.sources.model import ProjectSpec
@@ -125,15 +125,22 @@ def installed_packages(path: Sequence[str] | None = None) -> list[list[object]]:
 
 @dataclass(frozen=True)
 class ReportInputs:
-    """Where a check's report is kept (`slot`: the project and settings) and what it read (`key`)."""
+    """Where a check's report is kept (`slot`: the project and settings) and what it read (`key`).
+
+    `files`: the files read, absolute; a stored finding may point at these only (its fixes are
+    written there by `--fix`, so a tampered store must not name any other file).
+    """
 
     slot: str
     key: str
+    root: Path
+    files: frozenset[Path]
 
 
 def report_inputs(
     *,
     path: Path,
+    root: Path,
     settings: object,
     environ: Mapping[str, str],
     pip: object,
@@ -147,6 +154,7 @@ def report_inputs(
 ) -> ReportInputs | None:
     """The slot and key of a check; None when an input has no canonical form (never stored)."""
     absolute = {Path(os.path.abspath(p)): t for p, t in (texts or {}).items()}
+    read = frozenset(Path(os.path.abspath(f)) for f in files)
     try:
         slot = _digest([_FORMAT, __version__, os.path.abspath(path), canonical(settings)])
         data = {
@@ -162,15 +170,12 @@ def report_inputs(
             "targets": canonical(targets),
             "sources": canonical(sources),
             "constraints": canonical(constraints),
-            "files": sorted(
-                [str(p), _text_digest(p, absolute)]
-                for p in {Path(os.path.abspath(f)) for f in files}
-            ),
+            "files": sorted([str(p), _text_digest(p, absolute)] for p in read),
             "host": installed_packages(),
         }
     except (TypeError, ValueError):
         return None
-    return ReportInputs(slot, _digest(data))
+    return ReportInputs(slot, _digest(data), Path(os.path.abspath(root)), read)
 
 
 class ListingsRead:
@@ -250,6 +255,8 @@ class ReportStore:
             )
         except (OSError, ValueError, TypeError, KeyError, RecursionError):
             return None
+        if not all(_inside(inputs, at) for f in stored.findings for at in _locations(f)):
+            return None
         source.prefetch(listings)  # side by side: a stale page is revalidated in parallel
         for name, fingerprint in listings.items():
             if source.listing(name).fingerprint != fingerprint:
@@ -274,6 +281,15 @@ class ReportStore:
             "findings": [_encode(f) for f in findings],
         }
         store_in_cache(self._path(inputs.slot), json.dumps(data).encode())
+
+
+def _locations(finding: Finding) -> list[Location]:
+    edits = [edit.location for fix in finding.fixes for edit in fix.edits]
+    return [*([finding.location] if finding.location is not None else []), *edits]
+
+
+def _inside(inputs: ReportInputs, location: Location) -> bool:
+    return Path(os.path.abspath(inputs.root / location.path)) in inputs.files
 
 
 def _problem_set(problems: Iterable[IndexProblem]) -> set[IndexProblem]:
