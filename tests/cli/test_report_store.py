@@ -235,7 +235,7 @@ def test_a_stored_finding_of_the_wrong_shape_is_a_miss(
     data = json.loads(stored.read_text())
     assert data["findings"], "the project has a finding to tamper with"
     outside = str(tmp_path / "outside.txt")  # a file the check never read: --fix must not write it
-    tampered = [
+    tampered: list[dict[str, Any]] = [
         {"severity": "fatal"},
         {"extra": 1},
         {"location": {**data["findings"][0]["location"], "line": "1"}},
