@@ -132,6 +132,11 @@ def add_project_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--offline", action="store_true", help="answer from the cache alone")
     parser.add_argument("--cache-dir", type=Path)
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="recompute the report even when nothing changed (the index cache is still used)",
+    )
     parser.add_argument("--select", action="append", default=[], metavar="CODE")
     parser.add_argument("--ignore", action="append", default=[], metavar="CODE")
 
@@ -151,6 +156,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
             "use_pip_config": not args.isolated,
             "offline": args.offline or None,
             "cache_dir": args.cache_dir,
+            "reuse_report": False if args.no_cache else None,
             "extras": tuple(args.extra),
             "groups": tuple(args.group),
             "requirements_files": tuple(args.requirement),

@@ -318,3 +318,20 @@ def test_fix_from_a_stored_report(
     assert (tmp_path / "requirements.txt").read_text() == (
         "pydantic==2.11.7\nloosepar==1.0.0\nloosechild==1.1.0\n"
     )
+
+
+def test_no_cache_recomputes_and_stores_nothing(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+    analyses: list[object],
+    isolated_env: Path,
+) -> None:
+    app = _app(tmp_path / "app")
+    first = check(capsys, app, pypi_index, flet_index, "--no-cache")
+    assert not (isolated_env / "reports-v1").exists()
+    check(capsys, app, pypi_index, flet_index)
+    again = check(capsys, app, pypi_index, flet_index, "--no-cache")
+    assert len(analyses) == 3
+    assert first.json()["findings"] == again.json()["findings"]

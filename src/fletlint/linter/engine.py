@@ -82,6 +82,8 @@ class Settings:
     use_pip_config: bool = True
     offline: bool = False
     cache_dir: Path | None = None
+    # False (`--no-cache`): recompute the report even when nothing changed, and store nothing.
+    reuse_report: bool = True
     extras: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
     requirements_files: tuple[Path, ...] = ()
@@ -315,6 +317,8 @@ class Linter:
             files=files_read(project, pip.constraints if pip else (), app[3]),
             texts=texts,
         )
+        if not s.reuse_report:
+            inputs = None  # neither read nor written
         stored = reports.load(inputs, client) if inputs is not None else None
         reads = ListingsRead(client.listing)  # what the stored report is valid for
 
