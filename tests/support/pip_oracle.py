@@ -42,9 +42,15 @@ import sysconfig
 
 custom_system = {system!r}
 custom_platform = {platform!r}
+custom_python = {python!r}
 
 platform.system = lambda: custom_system
 sysconfig.get_platform = lambda: custom_platform
+# Not serious_python's: its pip runs on a host CPython of the bundled X.Y.Z, so markers see that
+# version. This pip runs on the tests' own Python, and --python-version does not reach marker
+# evaluation: python_version / python_full_version markers are made to see the bundled one.
+platform.python_version = lambda: custom_python
+platform.python_version_tuple = lambda: tuple(custom_python.split("."))
 
 tag_parts = custom_platform.split("-")
 if custom_system == "iOS":
@@ -101,7 +107,11 @@ def write_sitecustomize(folder: Path, target: Target) -> Path:
     where = folder / f"sitecustomize-{target.name}"
     where.mkdir(parents=True, exist_ok=True)
     system = "Android" if target.platform == "android" else "iOS"
-    text = SITECUSTOMIZE.format(system=system, platform=sysconfig_platform(target))
+    text = SITECUSTOMIZE.format(
+        system=system,
+        platform=sysconfig_platform(target),
+        python=target.marker_environment["python_full_version"],
+    )
     (where / "sitecustomize.py").write_text(text)
     return where
 

@@ -4,7 +4,8 @@ A universe is a handful of projects (`a` … `e`, each depending only on later l
 few releases: pure wheels, native releases with desktop wheels and an sdist (and phone wheels on
 the Flet index for some targets, some Python versions), sdist-only releases, yanked ones,
 pre-releases, Requires-Python gates, extras, and requirements with exact pins, ranges and markers
-on `platform_system`, `sys_platform` and `platform_machine`. Many universes share one pair of
+on `platform_system`, `sys_platform`, `platform_machine`, `python_version` and
+`python_full_version`. Many universes share one pair of
 indexes: each lives under its own prefix (`u17-a`), so one server answers them all.
 
 A universe prints as a fixture (`UniverseSpec.as_fixture()`): a JSON document that
@@ -70,6 +71,9 @@ MARKERS = (
     'platform_machine == "x86_64"',
     'platform_machine == "aarch64"',
     'platform_machine != "armv7l"',
+    # pip answers these for the Python it runs on: under serious_python, the bundled version.
+    'python_version < "3.13"',
+    'python_full_version >= "3.13.1"',
 )
 REQUIRES_PYTHON = (None, None, None, ">=3.13", "<3.13", ">=3.8", "<3.14")
 
