@@ -123,6 +123,12 @@ def installed_packages(path: Sequence[str] | None = None) -> list[list[object]]:
     return found
 
 
+@cache
+def _installed_here() -> list[list[object]]:
+    """Once per process, as FL101 reads them (`modules.host_distributions` is cached so too)."""
+    return installed_packages()
+
+
 @dataclass(frozen=True)
 class ReportInputs:
     """Where a check's report is kept (`slot`: the project and settings) and what it read (`key`).
@@ -171,7 +177,7 @@ def report_inputs(
             "sources": canonical(sources),
             "constraints": canonical(constraints),
             "files": sorted([str(p), _text_digest(p, absolute)] for p in read),
-            "host": installed_packages(),
+            "host": _installed_here(),
         }
     except (TypeError, ValueError):
         return None
