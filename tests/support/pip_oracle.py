@@ -22,8 +22,9 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -93,7 +94,7 @@ def sysconfig_platform(target: Target) -> str:
 
 @dataclass(frozen=True)
 class PipOutcome:
-    """What pip's dry run said: what it would install, or which packages its error names."""
+    """What pip said: what it (would) install, or which packages its error names."""
 
     ok: bool
     installs: dict[NormalizedName, str]
@@ -123,22 +124,16 @@ def pip_command(
     extra_index_urls: Sequence[str],
     target_dir: Path,
     no_binary: Sequence[str] = (),
+    dry_run: bool = True,
 ) -> list[str]:
-    command = [
-        sys.executable,
-        "-m",
-        "pip",
-        "install",
-        "--disable-pip-version-check",
-        "--quiet",
-        "--dry-run",
-        "--report",
-        "-",
-        "--ignore-installed",
-        "--isolated",
-        "--only-binary",
-        ":all:",
-    ]
+    command = [sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
+    if dry_run:
+        command += ["--dry-run", "--report", "-", "--ignore-installed", "--isolated"]
+    else:
+        # serious_python's real install: `--upgrade` into `--target`, and pip reads the
+        # environment it is given (flet-cli's PIP_CONSTRAINT), as serious_python passes its own.
+        command += ["--upgrade"]
+    command += ["--only-binary", ":all:"]
     if no_binary:
         command += ["--no-binary", ",".join(no_binary)]
     command += [
@@ -192,12 +187,21 @@ def run_pip(
     extra_index_urls: Sequence[str] = (),
     work: Path,
     no_binary: Sequence[str] = (),
+    install_into: Path | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> PipOutcome:
-    """One dry run of pip for one target; `work` holds the sitecustomize and pip's own cache."""
+    """One dry run of pip for one target; `work` holds the sitecustomize and pip's own cache.
+
+    With `install_into`, a real install into that folder (serious_python's `--target
+    <site-packages>/<arch key>`), pip also seeing `environ` (serious_python's own environment)."""
     site = write_sitecustomize(work, target)
-    target_dir = work / "target" / target.name
-    command = pip_command(requirements, target, index_url, extra_index_urls, target_dir, no_binary)
+    target_dir = install_into or work / "target" / target.name
+    dry_run = install_into is None
+    command = pip_command(
+        requirements, target, index_url, extra_index_urls, target_dir, no_binary, dry_run
+    )
     env = {
+        **(environ or {}),
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(work),
         "XDG_CACHE_HOME": str(work / "cache"),
@@ -210,6 +214,10 @@ def run_pip(
     output = done.stdout + done.stderr
     if done.returncode != 0:
         return PipOutcome(False, {}, culprits(done.stderr), output, tuple(command))
+    if install_into is not None:
+        found = metadata.distributions(path=[str(install_into)])
+        installed = {canonicalize_name(d.metadata["Name"]): d.version for d in found}
+        return PipOutcome(True, installed, frozenset(), output, tuple(command))
     report = json.loads(done.stdout)
     installs = {
         canonicalize_name(item["metadata"]["name"]): str(item["metadata"]["version"])
