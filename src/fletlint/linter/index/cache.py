@@ -86,6 +86,8 @@ class CacheEntry:
         except OSError:
             return None
         if len(data) != self.length or hashlib.sha256(data).hexdigest() != self.identity:
+            # Damaged: removed, so that storing the body again (same name) rewrites it.
+            self.body_file.unlink(missing_ok=True)
             return None
         return data
 

@@ -156,6 +156,7 @@ class UnreachableHosts:
         self._lock = threading.Lock()
         self._stored: dict[str, tuple[float, str]] | None = None  # host -> (until, detail)
         self._this_check: dict[str, str] = {}
+        self._written: set[str] = set()  # hosts this process put in the file
 
     def _load(self) -> dict[str, tuple[float, str]]:
         if self._stored is not None:
@@ -194,13 +195,15 @@ class UnreachableHosts:
     def remember(self, host: str, detail: str) -> None:
         with self._lock:
             self._this_check[host] = detail
+            self._written.add(host)
             self._write({host: (time.time() + UNREACHABLE_FOR, detail)}, forget=())
 
     def forget(self, host: str) -> None:
         """`host` answered: later processes may ask it."""
         with self._lock:
-            if host in self._load():
+            if host in self._load() or host in self._written:
                 self._stored = {h: v for h, v in self._load().items() if h != host}
+                self._written.discard(host)
                 self._write({}, forget=(host,))
 
     def begin_check(self) -> None:
