@@ -59,7 +59,7 @@ dependency, declare it yourself for the phones that need it, or keep the parent 
 """
 
 # (description, marker values) of the build hosts flet build runs on. iOS builds need macOS.
-_HOSTS: tuple[tuple[str, dict[str, str], frozenset[str]], ...] = (
+BUILD_HOSTS: tuple[tuple[str, dict[str, str], frozenset[str]], ...] = (
     (
         "Linux x86_64",
         {"sys_platform": "linux", "platform_machine": "x86_64"},
@@ -133,7 +133,7 @@ def check(analysis: Analysis) -> Iterator[Finding]:
         for parent, req, location, chain in _requirements(analysis, result, graph):
             child = canonicalize_name(req.name)
             on_device = marker_applies(req.marker, device)
-            for host_name, values, platforms in _HOSTS:
+            for host_name, values, platforms in BUILD_HOSTS:
                 if result.target.platform not in platforms:
                     continue
                 host = Environment(device.key, device.python, {**device.markers, **values})
@@ -447,7 +447,7 @@ def _build_divergences(
         platform = result.target.platform
         device, phone = result.env, result.resolution
         declared = _declared_requirements(analysis, platform)
-        for host_name, values, platforms in _HOSTS:
+        for host_name, values, platforms in BUILD_HOSTS:
             if platform not in platforms:
                 continue
             host_env = dataclasses.replace(
