@@ -139,6 +139,17 @@ def _build_pypi(d: Path) -> dict[str, str]:
         provides_extra=["fast"],
         requires_dist=['msgpack>=1.0; extra == "fast"'],
     )
+    # A marker under an extra that a Linux build host answers otherwise than the phone (FL103):
+    # there `inputkit[hotkeys]` pulls evdev, published as an sdist only (as pynput pulls it).
+    build_wheel(
+        d,
+        "inputkit",
+        "1.0.0",
+        provides_extra=["hotkeys"],
+        requires_dist=['evdev>=1.3; sys_platform == "linux" and extra == "hotkeys"'],
+        files={"inputkit/__init__.py": ""},
+    )
+    build_sdist(d, "evdev", "1.9.2", native=True)
 
     # For the fixes: a loose requirement whose newest child has no phone wheel (pin the child),
     # a -binary package with a phone-ready twin (alternative), a desktop-only package (marker).
