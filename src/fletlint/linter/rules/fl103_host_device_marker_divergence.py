@@ -36,6 +36,15 @@ machine that runs `flet build` and false on the phone, or the other way round. I
 declared requirement and every dependency of the resolved graph against two build hosts:
 Linux x86_64 (Android builds) and macOS arm64 (Android and iOS builds).
 
+Markers further away change the build too: a requirement under an extra (`inputkit[hotkeys]`
+pulling `evdev; sys_platform == "linux" and extra == "hotkeys"`), one of a release only the
+host's resolution picks, one of the releases a failed phone resolution walked through. When a
+marker fletlint read answers otherwise on a build host, it resolves once more as pip on that host
+would (the host's `sys_platform` and `platform_machine`, the phone's `platform_system`, the
+bundled Python), and where the build's verdict or releases differ from the phone's, it names the
+requirement (release, `Requires-Dist` line, marker) and the chain to it. `python_version` and
+`python_full_version` never differ: flet build's host CPython is the bundled version.
+
 ## Why is this bad?
 `flet build` runs pip on the build host. Its `sitecustomize` makes `platform.system()` answer
 `Android`/`iOS`, but `sys.platform` and `platform.machine()` still answer for the host, so pip
@@ -49,13 +58,15 @@ evaluates those markers for the wrong machine (Flet issue 4879). Two things can 
 ```
 sqlalchemy==2.0.44      # greenlet; platform_machine == "x86_64" or platform_machine == "aarch64"
 pyjnius; sys_platform == "android"
+inputkit[hotkeys]       # evdev; sys_platform == "linux" and extra == "hotkeys": sdist only
 ```
 
 ## How to fix
 Write phone conditions with `platform_system` (`platform_system == "Android"`), which flet build
 does answer for the phone, or list platform-only dependencies under
 `[tool.flet.android].dependencies` / `[tool.flet.ios].dependencies`. For a dependency of a
-dependency, declare it yourself for the phones that need it, or keep the parent off phones.
+dependency, declare it yourself for the phones that need it, drop the extra that pulls it, or
+keep the parent off phones.
 """
 
 # (description, marker values) of the build hosts flet build runs on. iOS builds need macOS.
