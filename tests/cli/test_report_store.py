@@ -335,3 +335,21 @@ def test_no_cache_recomputes_and_stores_nothing(
     again = check(capsys, app, pypi_index, flet_index, "--no-cache")
     assert len(analyses) == 3
     assert first.json()["findings"] == again.json()["findings"]
+
+
+def test_a_copied_cache_folder_keeps_its_reports(
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+    analyses: list[object],
+    isolated_env: Path,
+) -> None:
+    """Where the cache lives is not an input: the reports are in it (a CI restores it anywhere)."""
+    app = _app(tmp_path / "app")
+    settings = _settings(pypi_index, flet_index, targets=("android",))
+    cold = _check(app, settings)
+    copy = tmp_path / "restored-cache"
+    shutil.copytree(isolated_env, copy)
+    warm = _check(app, dataclasses.replace(settings, cache_dir=copy))
+    assert len(analyses) == 1
+    assert warm.findings == cold.findings

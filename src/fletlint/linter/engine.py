@@ -10,7 +10,7 @@ import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import platformdirs
@@ -306,7 +306,7 @@ class Linter:
         inputs = report_inputs(
             path=path,
             root=project.root,
-            settings=s,
+            settings=replace(s, cache_dir=None),  # the store is in it: a copy is as good
             environ=self._environ,
             pip=pip,
             project=project,

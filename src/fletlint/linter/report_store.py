@@ -168,7 +168,8 @@ def report_inputs(
             "environ": sorted(
                 [k, v]
                 for k, v in environ.items()
-                if k.startswith(_ENVIRON_PREFIXES) or k in _ENVIRON_NAMES
+                if (k.startswith(_ENVIRON_PREFIXES) or k in _ENVIRON_NAMES)
+                and k != "FLETLINT_CACHE_DIR"  # the store is in it
             ),
             "pip": canonical(pip),
             "project": canonical(project),
