@@ -353,3 +353,23 @@ def test_a_copied_cache_folder_keeps_its_reports(
     warm = _check(app, dataclasses.replace(settings, cache_dir=copy))
     assert len(analyses) == 1
     assert warm.findings == cold.findings
+
+
+@pytest.mark.parametrize("given", ["app", "app/requirements.txt", "."])
+def test_a_relative_path_is_read_back(
+    given: str,
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+    analyses: list[object],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Findings locate files as the check was given them (`app/requirements.txt`)."""
+    app = _app(tmp_path / "app")
+    _edit_import(app, monkeypatch)
+    monkeypatch.chdir(app if given == "." else tmp_path)
+    settings = _settings(pypi_index, flet_index, targets=("android",))
+    cold = _check(Path(given), settings)
+    assert cold.findings and all(f.location is not None for f in cold.findings)
+    assert _check(Path(given), settings).findings == cold.findings
+    assert len(analyses) == 1

@@ -296,7 +296,11 @@ def _locations(finding: Finding) -> list[Location]:
 
 
 def _inside(inputs: ReportInputs, location: Location) -> bool:
-    return Path(os.path.abspath(inputs.root / location.path)) in inputs.files
+    # Locations name files as the check was given them: from the working folder, or absolute.
+    return any(
+        Path(os.path.abspath(at)) in inputs.files
+        for at in (location.path, inputs.root / location.path)
+    )
 
 
 def _problem_set(problems: Iterable[IndexProblem]) -> set[IndexProblem]:
