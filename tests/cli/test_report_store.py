@@ -262,6 +262,11 @@ def test_unsaved_texts_are_inputs(
     assert "FL101" not in {f.code for f in disk.findings}
     assert _check(app, settings, texts=edited).findings == unsaved.findings
     assert len(analyses) == 2
+    assert _check(app, settings).findings == disk.findings  # one slot: the last report
+    assert len(analyses) == 3
+    as_on_disk = {app / "main.py": (app / "main.py").read_text()}
+    assert _check(app, settings, texts=as_on_disk, fixes=False).findings == disk.findings
+    assert len(analyses) == 3, "an editor's text equal to the disk reads the stored report"
 
 
 def test_a_check_without_fixes_reads_a_stored_report_with_them(

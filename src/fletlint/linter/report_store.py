@@ -97,12 +97,15 @@ def _digest(data: object) -> str:
 
 
 def _text_digest(path: Path, texts: Mapping[Path, str]) -> str | None:
-    """The file as the check reads it: an unsaved editor text, else its bytes; None: absent."""
+    """The file as the check reads it: an unsaved editor text, else its bytes; None: absent.
+
+    An editor's text equal to the file on disk is the same input (a server's check then reads
+    the report a command-line check stored)."""
     text = texts.get(Path(os.path.abspath(path)))
     if text is not None:
-        return "text:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     try:
-        return "file:" + hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(path.read_bytes()).hexdigest()
     except (OSError, ValueError):  # absent, a folder, unreadable: each reads differently
         return None
 
