@@ -21,7 +21,13 @@ from fletlint.linter.findings import (
     Severity,
     VersionChange,
 )
-from fletlint.linter.report_store import _decode, _encode, canonical, installed_packages
+from fletlint.linter.report_store import (
+    _decode,
+    _encode,
+    canonical,
+    code_files,
+    installed_packages,
+)
 
 _KEY_SCRIPT = """
 import sys
@@ -124,3 +130,14 @@ def test_installed_packages_names_distribution_folders(tmp_path: Path) -> None:
     (tmp_path / "old.egg-info").mkdir()
     found = installed_packages([str(tmp_path), str(tmp_path / "missing"), str(tmp_path / "x.zip")])
     assert [name for _, name, _ in found] == ["anyio-4.9.0.dist-info", "old.egg-info"]
+
+
+def test_code_files_change_with_any_file_of_the_package(tmp_path: Path) -> None:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "fl001.py").write_text("A = 1\n")
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "x.pyc").write_bytes(b"\0")
+    before = code_files(tmp_path)
+    assert [path for path, _, _ in before] == ["rules/fl001.py"]
+    (tmp_path / "rules" / "fl001.py").write_text("A = 22\n")
+    assert code_files(tmp_path) != before

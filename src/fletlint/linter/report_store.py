@@ -1,7 +1,7 @@
 """The previous report of a check, reused while none of its inputs changed.
 
 A warm check spends most of its time on work whose answer cannot have moved: the rules, and the
-trial resolutions that verify every fix. Its inputs are few and all visible: fletlint's version,
+trial resolutions that verify every fix. Its inputs are few and all visible: fletlint's code,
 the settings, the environment variables the engine reads, pip's configuration, the project as
 loaded (which names the flet-cli whose rules read it), the text of every file the check reads
 (project files, constraint files, the app's Python files; unsaved editor texts win over the
@@ -126,6 +126,30 @@ def installed_packages(path: Sequence[str] | None = None) -> list[list[object]]:
     return found
 
 
+def code_files(root: Path) -> list[list[object]]:
+    """Every file of a package folder (code and data) by size and change time.
+
+    The version alone does not name the code: a development checkout (or an editable install)
+    changes its rules under one version number, and a stale report must not outlive them.
+    """
+    found: list[list[object]] = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
+        for name in sorted(names):
+            where = os.path.join(folder, name)
+            try:
+                stat = os.stat(where)
+            except OSError:
+                continue
+            found.append([os.path.relpath(where, root), stat.st_size, stat.st_mtime_ns])
+    return found
+
+
+@cache
+def _own_code() -> list[list[object]]:
+    return code_files(Path(__file__).resolve().parents[1])
+
+
 @cache
 def _installed_here() -> list[list[object]]:
     """Once per process, as FL101 reads them (`modules.host_distributions` is cached so too)."""
@@ -182,6 +206,8 @@ def report_inputs(
             "constraints": canonical(constraints),
             "files": sorted([str(p), _text_digest(p, absolute)] for p in read),
             "host": _installed_here(),
+            "code": _own_code(),
+            "interpreter": sys.version,
         }
     except (TypeError, ValueError):
         return None
