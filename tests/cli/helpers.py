@@ -32,8 +32,16 @@ class Run:
         raise AssertionError(f"no {code} {package or ''} in {self.codes()}: {self.out}")
 
 
-def index_args(pypi: LocalIndex, flet: LocalIndex | None) -> list[str]:
-    args = ["--index-url", pypi.url]
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> Run:
+    """`fletlint <argv>` in this process: its exit code and what it printed."""
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return Run(code, captured.out, captured.err)
+
+
+def index_args(pypi: LocalIndex | str, flet: LocalIndex | None) -> list[str]:
+    """The index options; `pypi` may be a URL as given (with credentials in it, say)."""
+    args = ["--index-url", pypi if isinstance(pypi, str) else pypi.url]
     args += ["--flet-index-url", flet.url] if flet is not None else ["--no-flet-index"]
     return args
 
@@ -41,17 +49,17 @@ def index_args(pypi: LocalIndex, flet: LocalIndex | None) -> list[str]:
 def check(
     capsys: pytest.CaptureFixture[str],
     project: Path,
-    pypi: LocalIndex,
+    pypi: LocalIndex | str,
     flet: LocalIndex | None,
     *extra: str,
     fmt: str = "json",
 ) -> Run:
-    code = main(["check", str(project), "--format", fmt, *index_args(pypi, flet), *extra])
-    captured = capsys.readouterr()
-    return Run(code, captured.out, captured.err)
+    return run_cli(capsys, "check", str(project), "--format", fmt, *index_args(pypi, flet), *extra)
 
 
 def project(tmp_path: Path, requirements: str, **files: str) -> Path:
+    """A project in `tmp_path` (made if missing): requirements.txt, and files named `main__py`."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "requirements.txt").write_text(requirements)
     for name, text in files.items():
         (tmp_path / name.replace("__", ".")).write_text(text)

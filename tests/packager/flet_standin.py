@@ -2,11 +2,12 @@
 `dart` (and the JDK's `javac`, the Android SDK's folders), replaced at the process boundary.
 Everything else is the real flet-cli from PyPI.
 
-`dart run serious_python:main package …` performs serious_python's package step for Android as
-`pip_as_serious_python` does: the app copied to `$SERIOUS_PYTHON_APP` minus the `--exclude`
-paths, pip per `--arch` into `$SERIOUS_PYTHON_SITE_PACKAGES/<key>` with the environment
-flet-cli gave it, `flutter/` moved to `$SERIOUS_PYTHON_FLUTTER_PACKAGES`, the clean-up. Its one
-deviation from serious_python: Flet's index is `$STANDIN_FLET_INDEX` (the local one), where
+`dart run serious_python:main package …` performs serious_python's package step for Android
+(v4.5.1 `package_command.dart`): the app copied to `$SERIOUS_PYTHON_APP` minus the `--exclude`
+paths, pip per `--arch` into `$SERIOUS_PYTHON_SITE_PACKAGES/<key>` with the environment flet-cli
+gave it (`pip_per_arch`: tests/support/pip_oracle.py installing, which says where it departs from
+serious_python and why), `flutter/` moved to `$SERIOUS_PYTHON_FLUTTER_PACKAGES`, the clean-up.
+One more departure: Flet's index is `$STANDIN_FLET_INDEX` (the local one), where
 serious_python hard-codes https://pypi.flet.dev. Each pip run is logged to `$STANDIN_LOG`
 (JSON lines: the pip command, the `PIP_CONSTRAINT` it saw and that file's text).
 `flutter build apk` writes an empty APK where Flutter writes it.
@@ -19,10 +20,61 @@ import os
 import shutil
 import stat
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.support.pip_oracle import PipOutcome
 
 FLUTTER_VERSION = "3.44.8"  # flet 1.0.5's flet.version.flutter_version
 REPO = Path(__file__).resolve().parents[2]
+# package_command.dart's `platforms`, in its order: arch key → the wheel platform tag of its
+# target, and the triplet in the names of its extension modules.
+ANDROID_TAGS = {
+    "arm64-v8a": ("android_24_arm64_v8a", "aarch64-linux-android"),
+    "armeabi-v7a": ("android_24_armeabi_v7a", "arm-linux-androideabi"),
+    "x86_64": ("android_24_x86_64", "x86_64-linux-android"),
+}
+IOS_TAGS = {
+    "iphoneos.arm64": ("ios_13_0_arm64_iphoneos", "iphoneos"),
+    "iphonesimulator.arm64": ("ios_13_0_arm64_iphonesimulator", "iphonesimulator"),
+    "iphonesimulator.x86_64": ("ios_13_0_x86_64_iphonesimulator", "iphonesimulator"),
+}
+
+
+def pip_per_arch(
+    platform: str,
+    requirements: Sequence[str],
+    site_root: Path,
+    *,
+    python_version: str,
+    index_url: str,
+    extra_index_url: str,
+    work: Path,
+    arch: Sequence[str] = (),
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, PipOutcome]:
+    """serious_python's pip step: per arch key of `platform` ("Android" or "iOS"), in its order,
+    pip installing into `site_root/<key>`, Flet's index as the extra index; `arch` keeps only
+    those keys, as serious_python's `--arch`; pip also sees `environ`."""
+    from fletlint.linter.targets import default_targets
+    from tests.support.pip_oracle import run_pip
+
+    targets = {t.name: t for t in default_targets(python_version)}
+    return {
+        key: run_pip(
+            requirements,
+            targets[tag],
+            index_url=index_url,
+            extra_index_urls=[extra_index_url],
+            work=work,
+            install_into=site_root / key,
+            environ=environ,
+        )
+        for key, (tag, _) in (ANDROID_TAGS if platform == "Android" else IOS_TAGS).items()
+        if not arch or key in arch
+    }
 
 
 def _script(path: Path, function: str) -> None:
@@ -113,7 +165,6 @@ def dart_main(argv: list[str]) -> int:
 
 def _package(argv: list[str]) -> int:
     from fletlint.packager.layout import cleanup_dir, junk_globs, move_flutter_folder
-    from tests.packager import pip_as_serious_python as pip_sp
 
     assert argv[0] == "package", argv
     source = Path(argv[1])
@@ -160,7 +211,7 @@ def _package(argv: list[str]) -> int:
                 shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
     arch = [a for value in options.get("arch", []) for a in value.split(",")]
     log = Path(os.environ["STANDIN_LOG"])
-    runs = pip_sp.install(
+    runs = pip_per_arch(
         platform,
         options.get("r", []),
         site_root,
@@ -169,6 +220,7 @@ def _package(argv: list[str]) -> int:
         extra_index_url=os.environ["STANDIN_FLET_INDEX"],
         work=Path(os.environ["STANDIN_WORK"]),
         arch=arch,
+        environ=os.environ,
     )
     flutter_packages = Path(os.environ["SERIOUS_PYTHON_FLUTTER_PACKAGES"])
     copied = False
@@ -179,16 +231,16 @@ def _package(argv: list[str]) -> int:
                 json.dumps(
                     {
                         "arch": key,
-                        "pip": list(done.args),
+                        "pip": list(done.command),
                         "PIP_CONSTRAINT": constraint,
                         "constraints": [Path(c).read_text() for c in constraint.split()],
-                        "returncode": done.returncode,
+                        "ok": done.ok,
                     }
                 )
                 + "\n"
             )
-        if done.returncode != 0:
-            sys.stderr.write(done.stdout + done.stderr)
+        if not done.ok:
+            sys.stderr.write(done.output)
             return 1
         site = site_root / key
         copied = move_flutter_folder(site, flutter_packages, copy=not copied) or copied

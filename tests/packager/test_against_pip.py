@@ -14,26 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from fletlint.cli import main
 from fletlint.packager.layout import cleanup_dir, junk_globs, move_flutter_folder
-from tests.cli.helpers import index_args
 from tests.conftest import MakeIndex
-from tests.packager import pip_as_serious_python as pip_sp
-from tests.packager.test_build import committed
+from tests.packager.flet_standin import ANDROID_TAGS, IOS_TAGS, pip_per_arch
+from tests.packager.test_build import build, committed
 from tests.support.index_server import LocalIndex
 from tests.support.wheels import build_wheel
 
 INSTALLER_FILES = ("INSTALLER", "RECORD")
-ANDROID_TAGS = {
-    "arm64-v8a": ("android_24_arm64_v8a", "aarch64-linux-android"),
-    "armeabi-v7a": ("android_24_armeabi_v7a", "arm-linux-androideabi"),
-    "x86_64": ("android_24_x86_64", "x86_64-linux-android"),
-}
-IOS_TAGS = {
-    "iphoneos.arm64": ("ios_13_0_arm64_iphoneos", "iphoneos"),
-    "iphonesimulator.arm64": ("ios_13_0_arm64_iphonesimulator", "iphonesimulator"),
-    "iphonesimulator.x86_64": ("ios_13_0_x86_64_iphonesimulator", "iphonesimulator"),
-}
 
 
 @pytest.fixture(autouse=True)
@@ -121,25 +109,12 @@ def test_site_packages_match_pip_as_serious_python_runs_it(
     (folder / "main.py").write_text("import anyio\n" if not own_index else "import flet_gadget\n")
     committed(folder)
     out = tmp_path / "out"
-    code = main(
-        [
-            "build",
-            str(folder),
-            "-o",
-            str(out),
-            "--python-version",
-            "3.12",
-            "--target",
-            target,
-            *index_args(primary, flet_index),
-        ]
-    )
-    captured = capsys.readouterr()
-    assert code == 0, captured.err + captured.out
+    built = build(capsys, folder, out, primary, flet_index, "--target", target)
+    assert built.code == 0, built.err + built.out
 
     platform = "Android" if target == "android" else "iOS"
     pip_root = tmp_path / "pip-site-packages"
-    runs = pip_sp.install(
+    runs = pip_per_arch(
         platform,
         requirements.split(),
         pip_root,
@@ -150,7 +125,7 @@ def test_site_packages_match_pip_as_serious_python_runs_it(
     )
     flutter_copied = False
     for key, done in runs.items():
-        assert done.returncode == 0, done.stdout + done.stderr
+        assert done.ok, done.output
         site = pip_root / key
         # serious_python after pip: flutter/ moved out, then (compile off here) the clean-up.
         if move_flutter_folder(site, tmp_path / "pip-flutter", copy=not flutter_copied):

@@ -8,13 +8,14 @@ import json
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import tomlkit
 
-from fletlint.cli import main
-from tests.cli.helpers import Run, index_args, project
+from tests.cli.helpers import Run, index_args, project, run_cli
 from tests.support.index_server import LocalIndex
 from tests.support.wheels import build_wheel
 
@@ -87,25 +88,15 @@ def app(tmp_path: Path, requirements: str, code: str = "import anyio\n") -> Path
 def build(
     capsys: pytest.CaptureFixture[str],
     folder: Path,
-    out: Path,
+    out: Path | None,
     pypi: LocalIndex,
     flet: LocalIndex | None,
     *extra: str,
 ) -> Run:
-    code = main(
-        [
-            "build",
-            str(folder),
-            "-o",
-            str(out),
-            "--python-version",
-            "3.12",
-            *index_args(pypi, flet),
-            *extra,
-        ]
-    )
-    captured = capsys.readouterr()
-    return Run(code, captured.out, captured.err)
+    """`fletlint build` for Python 3.12 into `out` (None: the default, `<project>/build/fletlint`)."""
+    where = ["-o", str(out)] if out is not None else []
+    argv = ["build", str(folder), *where, "--python-version", "3.12", *index_args(pypi, flet)]
+    return run_cli(capsys, *argv, *extra)
 
 
 def files_under(root: Path) -> list[str]:
@@ -196,65 +187,24 @@ def test_builds_every_target(
     ).read_bytes()
 
 
-def test_a_failing_lint_writes_nothing(
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    pypi_index: LocalIndex,
-    flet_index: LocalIndex,
-) -> None:
+@dataclass(frozen=True)
+class Refusal:
+    """A build that must be refused: the app, how it is built, the exit code and what it says."""
+
+    folder: Path
+    flet: LocalIndex | None
+    extra: tuple[str, ...]
+    code: int
+    err: tuple[str, ...]
+    out: tuple[str, ...] = ()
+
+
+def a_failing_lint(tmp_path: Path, flet_index: LocalIndex) -> Refusal:
     folder = app(tmp_path, "pydantic==2.12.5\n")
-    out = tmp_path / "out"
-    run = build(capsys, folder, out, pypi_index, flet_index)
-    assert run.code == 1
-    assert "FL001" in run.out
-    assert "nothing was built" in run.err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["app"]
+    return Refusal(folder, flet_index, (), 1, ("nothing was built",), ("FL001",))
 
 
-def test_a_dirty_tree_is_refused(
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    pypi_index: LocalIndex,
-    flet_index: LocalIndex,
-) -> None:
-    folder = app(tmp_path, "anyio\n")
-    (folder / "main.py").write_text("import anyio  # edited\n")
-    run = build(capsys, folder, tmp_path / "out", pypi_index, flet_index)
-    assert run.code == 2
-    assert "uncommitted changes (main.py)" in run.err
-    assert "--allow-dirty" in run.err
-    assert not (tmp_path / "out").exists()
-    assert not pypi_index.requests_to("/"), "refused before reading any index"
-
-    allowed = build(capsys, folder, tmp_path / "out", pypi_index, flet_index, "--allow-dirty")
-    assert allowed.code == 0, allowed.err
-    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
-    assert manifest["project"]["dirty"] is True
-    assert (tmp_path / "out" / "python-app" / "main.py").read_text() == "import anyio  # edited\n"
-
-
-def test_outside_git_is_refused_unless_allowed(
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    pypi_index: LocalIndex,
-    flet_index: LocalIndex,
-) -> None:
-    (tmp_path / "plain").mkdir()
-    folder = project(tmp_path / "plain", "anyio\n", main__py="import anyio\n")
-    run = build(capsys, folder, tmp_path / "out", pypi_index, flet_index)
-    assert run.code == 2
-    assert "not in a git repository" in run.err
-    allowed = build(capsys, folder, tmp_path / "out", pypi_index, flet_index, "--allow-dirty")
-    assert allowed.code == 0, allowed.err
-    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
-    assert manifest["project"] == {"commit": None, "dirty": True}
-
-
-def test_a_wheel_that_does_not_match_its_hash_is_refused(
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    pypi_index: LocalIndex,
-) -> None:
+def a_wheel_that_does_not_match_its_hash(tmp_path: Path, flet_index: LocalIndex) -> Refusal:
     # A find-links page that advertises one sha256 for a wheel whose bytes have another: what a
     # tampered mirror (or a file replaced after its listing was read) looks like to the client.
     links = tmp_path / "links"
@@ -263,13 +213,82 @@ def test_a_wheel_that_does_not_match_its_hash_is_refused(
     page = links / "index.html"
     page.write_text(f'<a href="{wheel.name}#sha256={advertised}">{wheel.name}</a>\n')
     folder = app(tmp_path, "tamperme\n", "import tamperme\n")
-    out = tmp_path / "out"
-    run = build(capsys, folder, out, pypi_index, None, "--find-links", str(page))
-    assert run.code == 2, run.err + run.out
-    assert "tamperme-1.0.0-py3-none-any.whl: sha256 mismatch" in run.err
-    assert advertised in run.err and sha256(wheel) in run.err
-    assert "nothing was installed" in run.err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["app", "links"]
+    said = ("tamperme-1.0.0-py3-none-any.whl: sha256 mismatch", advertised, sha256(wheel))
+    return Refusal(folder, None, ("--find-links", str(page)), 2, (*said, "nothing was installed"))
+
+
+def wheels_known_only_from_the_snapshot(tmp_path: Path, flet_index: LocalIndex) -> Refusal:
+    # The lint may pass on the embedded snapshot of Flet's index; the build needs real files.
+    folder = app(tmp_path, "anyio\nflet==0.86.6\n")
+    flet_index.down()
+    return Refusal(folder, flet_index, (), 2, ("known only from fletlint's embedded snapshot",))
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [a_failing_lint, a_wheel_that_does_not_match_its_hash, wheels_known_only_from_the_snapshot],
+)
+@pytest.mark.parametrize("output", ["given", "default"])
+def test_a_refused_build_writes_nothing(
+    refusal: Callable[[Path, LocalIndex], Refusal],
+    output: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    case = refusal(tmp_path, flet_index)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    out = tmp_path / "out" if output == "given" else None
+    run = build(capsys, case.folder, out, pypi_index, case.flet, *case.extra)
+    assert run.code == case.code, run.err + run.out
+    for said in case.err:
+        assert said in run.err
+    for said in case.out:
+        assert said in run.out
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert not (case.folder / "build").exists()
+
+
+def an_uncommitted_change(tmp_path: Path) -> tuple[Path, str | None]:
+    folder = app(tmp_path, "anyio\n")
+    (folder / "main.py").write_text("import anyio  # edited\n")
+    return folder, git(folder, "rev-parse", "HEAD")
+
+
+def outside_git(tmp_path: Path) -> tuple[Path, str | None]:
+    return project(tmp_path / "plain", "anyio\n", main__py="import anyio\n"), None
+
+
+@pytest.mark.parametrize(
+    ("tree", "said"),
+    [
+        (an_uncommitted_change, "uncommitted changes (main.py)"),
+        (outside_git, "not in a git repository"),
+    ],
+)
+def test_a_dirty_tree_is_refused_unless_allowed(
+    tree: Callable[[Path], tuple[Path, str | None]],
+    said: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    folder, commit = tree(tmp_path)
+    run = build(capsys, folder, tmp_path / "out", pypi_index, flet_index)
+    assert run.code == 2
+    assert said in run.err
+    assert "--allow-dirty" in run.err
+    assert not (tmp_path / "out").exists()
+    assert not pypi_index.requests_to("/"), "refused before reading any index"
+
+    allowed = build(capsys, folder, tmp_path / "out", pypi_index, flet_index, "--allow-dirty")
+    assert allowed.code == 0, allowed.err
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["project"] == {"commit": commit, "dirty": True}
+    shipped = (tmp_path / "out" / "python-app" / "main.py").read_text()
+    assert shipped == (folder / "main.py").read_text()
 
 
 def test_hashes_an_index_does_not_give_are_computed_and_marked(
@@ -344,21 +363,6 @@ def test_an_interrupted_build_leaves_the_earlier_output(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["app", "out"]
 
 
-def test_wheels_known_only_from_the_snapshot_are_not_built(
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    pypi_index: LocalIndex,
-    flet_index: LocalIndex,
-) -> None:
-    # The lint may pass on the embedded snapshot of Flet's index; the build needs real files.
-    folder = app(tmp_path, "anyio\nflet==0.86.6\n")
-    flet_index.down()
-    run = build(capsys, folder, tmp_path / "out", pypi_index, flet_index)
-    assert run.code == 2
-    assert "known only from fletlint's embedded snapshot" in run.err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["app"]
-
-
 def flet_create_app(tmp_path: Path) -> Path:
     """An app as `flet create` lays it out: pyproject.toml at the root, the code in src/."""
     folder = tmp_path / "myapp"
@@ -385,18 +389,6 @@ def flet_create_app(tmp_path: Path) -> Path:
     return committed(folder)
 
 
-def build_default(
-    capsys: pytest.CaptureFixture[str],
-    folder: Path,
-    pypi: LocalIndex,
-    flet: LocalIndex | None,
-    *extra: str,
-) -> Run:
-    code = main(["build", str(folder), "--python-version", "3.12", *index_args(pypi, flet), *extra])
-    captured = capsys.readouterr()
-    return Run(code, captured.out, captured.err)
-
-
 def test_a_flet_create_app_builds_as_flet_stages_it(
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
@@ -404,7 +396,7 @@ def test_a_flet_create_app_builds_as_flet_stages_it(
     flet_index: LocalIndex,
 ) -> None:
     folder = flet_create_app(tmp_path)
-    run = build_default(capsys, folder, pypi_index, flet_index)
+    run = build(capsys, folder, None, pypi_index, flet_index)
     assert run.code == 0, run.err + run.out
     out = folder / "build" / "fletlint"
     # The app comes from [tool.flet.app].path; nothing from the project root; its exclude,
@@ -423,32 +415,9 @@ def test_a_flet_create_app_builds_as_flet_stages_it(
     assert ".env is not packaged" in run.err
     assert "build/fletlint/ is not ignored by git" in run.err
     # The output is not the user's change: a second build of the same commit is not refused.
-    again = build_default(capsys, folder, pypi_index, flet_index)
+    again = build(capsys, folder, None, pypi_index, flet_index)
     assert again.code == 0, again.err
     assert sorted(p.name for p in (folder / "build").iterdir()) == ["fletlint"]
-
-
-def test_a_refused_build_leaves_no_build_folder(
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    pypi_index: LocalIndex,
-    flet_index: LocalIndex,
-) -> None:
-    failing = app(tmp_path, "pydantic==2.12.5\n")
-    assert build_default(capsys, failing, pypi_index, flet_index).code == 1
-    assert not (failing / "build").exists()
-
-    links = tmp_path / "links"
-    wheel = build_wheel(links, "tamperme", "1.0.0")
-    advertised = hashlib.sha256(b"other bytes").hexdigest()
-    (links / "index.html").write_text(f'<a href="{wheel.name}#sha256={advertised}">x</a>\n')
-    other = tmp_path / "other"
-    other.mkdir()
-    project(other, "tamperme\n", main__py="import tamperme\n")
-    committed(other)
-    run = build_default(capsys, other, pypi_index, None, "--find-links", str(links / "index.html"))
-    assert run.code == 2 and "sha256 mismatch" in run.err
-    assert not (other / "build").exists()
 
 
 @pytest.mark.parametrize(

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from fletlint.cli import main
 from fletlint.linter.targets import default_targets
 from fletlint.packager.install import install_target
-from tests.cli.helpers import Run, index_args
+from tests.cli.helpers import index_args, run_cli
 from tests.conftest import MakeIndex
-from tests.packager import pip_as_serious_python as pip_sp
+from tests.packager.flet_standin import pip_per_arch
 from tests.packager.test_against_pip import extension_wheels
 from tests.packager.test_build import committed
 from tests.support.index_server import LocalIndex
@@ -23,12 +22,6 @@ from tests.support.wheels import build_wheel
 @pytest.fixture(autouse=True)
 def no_interpreter(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("fletlint.packager.build.find_interpreter", lambda *a: None)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> Run:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return Run(code, captured.out, captured.err)
 
 
 @pytest.fixture
@@ -49,9 +42,9 @@ def flet_built(
     (folder / ".gitignore").write_text("build/\n")
     committed(folder)
     args = [*index_args(index, flet_index), "--python-version", "3.12", "--target", "android"]
-    built = run(capsys, "build", str(folder), *args)
+    built = run_cli(capsys, "build", str(folder), *args)
     assert built.code == 0, built.err + built.out
-    runs = pip_sp.install(
+    runs = pip_per_arch(
         "Android",
         ["flet-gadget"],
         folder / "build" / "site-packages",
@@ -60,7 +53,7 @@ def flet_built(
         extra_index_url=flet_index.url,
         work=tmp_path / "pip-work",
     )
-    assert all(r.returncode == 0 for r in runs.values()), [r.stderr for r in runs.values()]
+    assert all(r.ok for r in runs.values()), [r.output for r in runs.values()]
     return folder, args
 
 
@@ -68,7 +61,7 @@ def test_verify_passes_on_what_flet_build_installs(
     capsys: pytest.CaptureFixture[str], flet_built: tuple[Path, list[str]]
 ) -> None:
     folder, args = flet_built
-    result = run(capsys, "verify", str(folder), *args)
+    result = run_cli(capsys, "verify", str(folder), *args)
     assert result.code == 0, result.err + result.out
     assert "arm64-v8a, armeabi-v7a, x86_64 match" in result.err
 
@@ -78,7 +71,7 @@ def test_verify_without_a_lock_compares_with_the_lint(
 ) -> None:
     folder, args = flet_built
     shutil.rmtree(folder / "build" / "fletlint")  # a plain `flet build`, no fletlint build
-    result = run(capsys, "verify", str(folder), *args)
+    result = run_cli(capsys, "verify", str(folder), *args)
     assert result.code == 0, result.err + result.out
 
 
@@ -104,7 +97,7 @@ def test_verify_names_package_and_abi_of_each_drift(
         default_targets("3.12")[2], [next((tmp_path / "extra").iterdir())], site / "x86_64"
     )
 
-    result = run(capsys, "verify", str(folder), *args)
+    result = run_cli(capsys, "verify", str(folder), *args)
     assert result.code == 1, result.err + result.out
     lines = result.out.splitlines()
     assert (
@@ -129,6 +122,6 @@ def test_verify_without_a_flet_build_says_so(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, pypi_index: LocalIndex
 ) -> None:
     (tmp_path / "requirements.txt").write_text("anyio\n")
-    result = run(capsys, "verify", str(tmp_path), "--lock", str(tmp_path / "nope.toml"))
+    result = run_cli(capsys, "verify", str(tmp_path), "--lock", str(tmp_path / "nope.toml"))
     assert result.code == 2
     assert "no such lock" in result.err
