@@ -11,16 +11,15 @@ in a subprocess under an address-space limit in test_hostile_memory.py.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
-from fletlint.cli import main
 from fletlint.linter.index.limits import MAX_PAGE_BYTES, MiB
-from tests.cli.helpers import Run, project
+from tests.cli.helpers import Run, check, project
 from tests.conftest import MakeIndex
 from tests.support import hostile_server as hostile
 from tests.support.faults import Action, Faults
@@ -60,14 +59,11 @@ def clean(run: Run) -> None:
 
 
 def run_check(
-    capsys: pytest.CaptureFixture[str], app: Path, index_url: str, flet_url: str, *extra: str
+    capsys: pytest.CaptureFixture[str], app: Path, index: LocalIndex | str, flet: LocalIndex
 ) -> Outcome:
-    args = ["check", str(app), "--format", "json", "--index-url", index_url]
-    code = main([*args, "--flet-index-url", flet_url, *FAST, *extra])
-    captured = capsys.readouterr()
-    run = Run(code, captured.out, captured.err)
+    run = check(capsys, app, index, flet, *FAST)
     clean(run)
-    assert code in (0, 1), run.err
+    assert run.code in (0, 1), run.err
     return Outcome(run)
 
 
@@ -78,6 +74,29 @@ def private_pypi(make_index: MakeIndex, universe: Universe) -> Iterator[LocalInd
 
 def _creds(index: LocalIndex) -> str:
     return index.url_with_credentials(USER, PASSWORD)
+
+
+class Attack(Protocol):
+    def __call__(self, action: Action, pattern: str = ..., requirements: str = ...) -> Outcome: ...
+
+
+@pytest.fixture
+def attack(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    private_pypi: LocalIndex,
+    flet_index: LocalIndex,
+) -> Attack:
+    """Check an app (`msgpack` unless told) through `private_pypi` with its credentials, while
+    `action` answers the requests whose path matches `pattern` (the project pages unless told)."""
+
+    def attacked(
+        action: Action, pattern: str = r"^/simple/", requirements: str = "msgpack\n"
+    ) -> Outcome:
+        Faults().on(pattern, action).install(private_pypi)
+        return run_check(capsys, project(tmp_path, requirements), _creds(private_pypi), flet_index)
+
+    return attacked
 
 
 def _one_problem(outcome: Outcome, index: LocalIndex) -> str:
@@ -98,58 +117,25 @@ def _page(*files: Any) -> bytes:
     ).encode()
 
 
-# -- bodies without end ---------------------------------------------------------------------------
+# -- bodies without end, or in an encoding nobody asked for ---------------------------------------
+
+
+def _brotli(handler: Any, _req: Any, _res: Any) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/vnd.pypi.simple.v1+json")
+    handler.send_header("Content-Encoding", "br")
+    handler.send_header("Content-Length", "4")
+    handler.end_headers()
+    handler.wfile.write(b"\x8b\x00\x80\x03")
+
 
 BODY_ATTACKS: dict[str, tuple[Action, str]] = {
     "content-length-2GB": (hostile.huge_declared(), "(Content-Length 2147483648)"),
     "endless-chunked": (hostile.endless_chunked(), f"larger than the {MAX_PAGE_BYTES // MiB} MiB"),
     "gzip-bomb-6GiB": (hostile.gzip_bomb(), "limit (decompressed)"),
     "trickle-1-byte": (hostile.trickle(0.05), "deadline per request"),
+    "content-encoding-br": (_brotli, "unsupported Content-Encoding 'br'"),
 }
-
-
-@pytest.mark.parametrize("attack", sorted(BODY_ATTACKS))
-def test_a_page_without_end_is_one_fl005_at_its_limit(
-    attack: str,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    private_pypi: LocalIndex,
-    flet_index: LocalIndex,
-    isolated_env: Path,
-) -> None:
-    action, said = BODY_ATTACKS[attack]
-    Faults().on(r"^/simple/", action).install(private_pypi)
-    outcome = run_check(
-        capsys, project(tmp_path, "msgpack\n"), _creds(private_pypi), flet_index.url
-    )
-    message = _one_problem(outcome, private_pypi)
-    assert said in message
-    # Flet's index still answers for msgpack.
-    assert outcome.packages()["msgpack"] == "1.1.2"
-    # Nothing beyond the limit was stored: the cache holds no page of that size.
-    stored = [p.stat().st_size for p in isolated_env.rglob("*") if p.is_file()]
-    assert max(stored, default=0) < MAX_PAGE_BYTES
-
-
-def test_an_unknown_content_encoding_is_one_fl005(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    private_pypi: LocalIndex,
-    flet_index: LocalIndex,
-) -> None:
-    def brotli(handler: Any, _req: Any, _res: Any) -> None:
-        handler.send_response(200)
-        handler.send_header("Content-Type", "application/vnd.pypi.simple.v1+json")
-        handler.send_header("Content-Encoding", "br")
-        handler.send_header("Content-Length", "4")
-        handler.end_headers()
-        handler.wfile.write(b"\x8b\x00\x80\x03")
-
-    Faults().on(r"^/simple/", brotli).install(private_pypi)
-    outcome = run_check(
-        capsys, project(tmp_path, "msgpack\n"), _creds(private_pypi), flet_index.url
-    )
-    assert "unsupported Content-Encoding 'br'" in _one_problem(outcome, private_pypi)
 
 
 # -- JSON pages of the wrong shape -----------------------------------------------------------------
@@ -187,22 +173,24 @@ SHAPES: dict[str, tuple[bytes, str]] = {
 }
 
 
-@pytest.mark.parametrize("shape", sorted(SHAPES))
-def test_a_json_page_of_the_wrong_shape_is_one_fl005(
-    shape: str,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    private_pypi: LocalIndex,
-    flet_index: LocalIndex,
+PAGE_ATTACKS = {
+    **BODY_ATTACKS,
+    **{shape: (hostile.json_page(document), said) for shape, (document, said) in SHAPES.items()},
+}
+
+
+@pytest.mark.parametrize("page", sorted(PAGE_ATTACKS))
+def test_a_page_without_end_or_of_the_wrong_shape_is_one_fl005_at_its_limit(
+    page: str, attack: Attack, private_pypi: LocalIndex, isolated_env: Path
 ) -> None:
-    document, said = SHAPES[shape]
-    Faults().on(r"^/simple/", hostile.json_page(document)).install(private_pypi)
-    outcome = run_check(
-        capsys, project(tmp_path, "msgpack\n"), _creds(private_pypi), flet_index.url
-    )
-    message = _one_problem(outcome, private_pypi)
-    assert said in message
+    action, said = PAGE_ATTACKS[page]
+    outcome = attack(action)
+    assert said in _one_problem(outcome, private_pypi)
+    # Flet's index still answers for msgpack.
     assert outcome.packages()["msgpack"] == "1.1.2"
+    # Nothing beyond the limit was stored: the cache holds no page of that size.
+    stored = [p.stat().st_size for p in isolated_env.rglob("*") if p.is_file()]
+    assert max(stored, default=0) < MAX_PAGE_BYTES
 
 
 # -- containment ----------------------------------------------------------------------------------
@@ -213,17 +201,9 @@ def test_a_json_page_of_the_wrong_shape_is_one_fl005(
     [("file:///etc/passwd", "msgpack-1.0.0.tar.gz"), ("file:///dev/zero", "msgpack-9.0.0.tar.gz")],
 )
 def test_a_remote_page_linking_to_local_files_is_refused(
-    url: str,
-    filename: str,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    private_pypi: LocalIndex,
-    flet_index: LocalIndex,
+    url: str, filename: str, attack: Attack, private_pypi: LocalIndex
 ) -> None:
-    Faults().on(r"^/simple/", hostile.json_page(_page(_entry(url, filename)))).install(private_pypi)
-    outcome = run_check(
-        capsys, project(tmp_path, "msgpack\n"), _creds(private_pypi), flet_index.url
-    )
+    outcome = attack(hostile.json_page(_page(_entry(url, filename))))
     message = _one_problem(outcome, private_pypi)
     assert f"links to {url}" in message
     assert "the link is ignored" in message
@@ -232,16 +212,9 @@ def test_a_remote_page_linking_to_local_files_is_refused(
 
 
 def test_a_redirect_to_another_host_is_refused_for_an_index_with_credentials(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    private_pypi: LocalIndex,
-    pypi_index: LocalIndex,
-    flet_index: LocalIndex,
+    attack: Attack, private_pypi: LocalIndex, pypi_index: LocalIndex
 ) -> None:
-    Faults().on(r"^/simple/", hostile.redirect(pypi_index.url + "msgpack/")).install(private_pypi)
-    outcome = run_check(
-        capsys, project(tmp_path, "msgpack\n"), _creds(private_pypi), flet_index.url
-    )
+    outcome = attack(hostile.redirect(pypi_index.url + "msgpack/"))
     message = _one_problem(outcome, private_pypi)
     assert f"redirects to another host (127.0.0.1:{pypi_index.port})" in message
     assert "credentials" in message
@@ -261,41 +234,24 @@ def test_a_redirect_to_another_host_is_followed_for_an_index_without_credentials
     Faults().on(r"^/simple/msgpack/$", hostile.redirect(pypi_index.url + "msgpack/")).install(
         mirror
     )
-    outcome = run_check(capsys, project(tmp_path, "msgpack\n"), mirror.url, flet_index.url)
+    outcome = run_check(capsys, project(tmp_path, "msgpack\n"), mirror, flet_index)
     assert outcome.fl005() == []
     assert pypi_index.requests_to("/simple/msgpack/")
 
 
 @pytest.mark.parametrize(
     ("target", "said"),
-    [("file:///etc/passwd", "not an http URL"), ("http://[::1/x", "URL in location header")],
+    [
+        ("file:///etc/passwd", "not an http URL"),
+        ("http://[::1/x", "URL in location header"),
+        ("/simple/msgpack/", "more than 10 redirects"),  # a loop stops at the limit
+    ],
 )
-def test_a_redirect_to_a_local_file_or_a_broken_url_is_one_fl005(
-    target: str,
-    said: str,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    private_pypi: LocalIndex,
-    flet_index: LocalIndex,
+def test_a_redirect_to_a_local_file_a_broken_url_or_itself_is_one_fl005(
+    target: str, said: str, attack: Attack, private_pypi: LocalIndex
 ) -> None:
-    Faults().on(r"^/simple/", hostile.redirect(target)).install(private_pypi)
-    outcome = run_check(
-        capsys, project(tmp_path, "msgpack\n"), _creds(private_pypi), flet_index.url
-    )
+    outcome = attack(hostile.redirect(target))
     assert said in _one_problem(outcome, private_pypi)
-
-
-def test_a_redirect_loop_stops_at_the_limit(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    private_pypi: LocalIndex,
-    flet_index: LocalIndex,
-) -> None:
-    Faults().on(r"^/simple/", hostile.redirect("/simple/msgpack/")).install(private_pypi)
-    outcome = run_check(
-        capsys, project(tmp_path, "msgpack\n"), _creds(private_pypi), flet_index.url
-    )
-    assert "more than 10 redirects" in _one_problem(outcome, private_pypi)
 
 
 # -- metadata and archives that lie ---------------------------------------------------------------
@@ -304,14 +260,9 @@ PYDANTIC = wheel_filename("pydantic", "2.12.5")
 
 
 def test_a_huge_pep658_file_falls_back_to_the_wheel_and_the_answer_stays_right(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    private_pypi: LocalIndex,
-    flet_index: LocalIndex,
+    attack: Attack, private_pypi: LocalIndex
 ) -> None:
-    Faults().on(r"\.metadata$", hostile.huge_declared(1200 * MiB)).install(private_pypi)
-    app = project(tmp_path, "pydantic==2.12.5\n")
-    outcome = run_check(capsys, app, _creds(private_pypi), flet_index.url)
+    outcome = attack(hostile.huge_declared(1200 * MiB), r"\.metadata$", "pydantic==2.12.5\n")
     assert outcome.fl005() == []
     # pydantic's dependencies were read from the wheel itself: pydantic-core is in the answer.
     assert "pydantic-core" in outcome.run.out
@@ -319,15 +270,10 @@ def test_a_huge_pep658_file_falls_back_to_the_wheel_and_the_answer_stays_right(
 
 
 def test_a_range_answered_with_a_huge_whole_file_is_one_fl005(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    private_pypi: LocalIndex,
-    flet_index: LocalIndex,
+    attack: Attack, private_pypi: LocalIndex
 ) -> None:
     private_pypi.pep658 = False
-    Faults().on(rf"{PYDANTIC}$", hostile.whole_file_for_range()).install(private_pypi)
-    app = project(tmp_path, "pydantic==2.12.5\n")
-    outcome = run_check(capsys, app, _creds(private_pypi), flet_index.url)
+    outcome = attack(hostile.whole_file_for_range(), rf"{PYDANTIC}$", "pydantic==2.12.5\n")
     message = _one_problem(outcome, private_pypi)
     assert "larger than the 64 MiB limit" in message
 
@@ -344,27 +290,25 @@ def _bomb_index(make_index: MakeIndex, tmp_path: Path, archive: Path) -> LocalIn
     return index
 
 
-def test_a_wheel_whose_metadata_member_is_a_zip_bomb_is_one_fl005(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    make_index: MakeIndex,
-    flet_index: LocalIndex,
-) -> None:
-    store = tmp_path / "store"
-    store.mkdir()
+def _zip_bomb_wheel(store: Path) -> Path:
     # 256 MiB of zeros in about 256 kB, both zip headers claiming 2,000 bytes.
-    wheel = hostile.bomb_wheel(store, "bomb", "1.0", inflated=256 * MiB, claimed=2000)
-    index = _bomb_index(make_index, tmp_path, wheel)
-    app = tmp_path / "app"
-    app.mkdir()
-    outcome = run_check(capsys, project(app, "bomb\n"), index.url, flet_index.url)
-    (problem,) = outcome.fl005()
-    assert "metadata of bomb-1.0-py3-none-any.whl could not be read" in problem["message"]
-    # Read by ranges first (the lie caught by the bytes produced), then the whole file.
-    assert any(r.is_range for r in index.requests_to("/files/"))
+    return hostile.bomb_wheel(store, "bomb", "1.0", inflated=256 * MiB, claimed=2000)
 
 
-def test_an_sdist_that_inflates_without_end_is_one_fl005(
+def _tar_bomb_sdist(store: Path) -> Path:
+    return hostile.tar_bomb_sdist(store, "bomb", "1.0", inflated=300 * MiB)
+
+
+@pytest.mark.parametrize(
+    ("bomb", "by_ranges"),
+    # A wheel is read by ranges first (the lie caught by the bytes produced), then the whole
+    # file; an sdist has no index to read ranges by.
+    [(_zip_bomb_wheel, True), (_tar_bomb_sdist, False)],
+    ids=["wheel-metadata-member-a-zip-bomb", "sdist-inflating-without-end"],
+)
+def test_an_archive_that_inflates_without_end_is_one_fl005(
+    bomb: Callable[[Path], Path],
+    by_ranges: bool,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     make_index: MakeIndex,
@@ -372,13 +316,12 @@ def test_an_sdist_that_inflates_without_end_is_one_fl005(
 ) -> None:
     store = tmp_path / "store"
     store.mkdir()
-    sdist = hostile.tar_bomb_sdist(store, "bomb", "1.0", inflated=300 * MiB)
-    index = _bomb_index(make_index, tmp_path, sdist)
-    app = tmp_path / "app"
-    app.mkdir()
-    outcome = run_check(capsys, project(app, "bomb\n"), index.url, flet_index.url)
+    archive = bomb(store)
+    index = _bomb_index(make_index, tmp_path, archive)
+    outcome = run_check(capsys, project(tmp_path / "app", "bomb\n"), index, flet_index)
     (problem,) = outcome.fl005()
-    assert "metadata of bomb-1.0.tar.gz could not be read" in problem["message"]
+    assert f"metadata of {archive.name} could not be read" in problem["message"]
+    assert any(r.is_range for r in index.requests_to("/files/")) is by_ranges
 
 
 def test_a_check_deadline_ends_a_check_that_many_slow_pages_would_keep_alive(
@@ -396,25 +339,15 @@ def test_a_check_deadline_ends_a_check_that_many_slow_pages_would_keep_alive(
         build_wheel(folder, f"link{n}", "1.0", requires_dist=[f"link{n + 1}"] if n < 15 else [])
     index = make_index(folder)
     Faults().on(r"^/(simple|files)/", hostile.dribble(pieces=6, pause=0.06)).install(index)
-    app = tmp_path / "app"
-    app.mkdir()
-    outcome = run_check(capsys, project(app, "link0\n"), index.url, flet_index.url)
+    outcome = run_check(capsys, project(tmp_path / "app", "link0\n"), index, flet_index)
     messages = [p["message"] for p in outcome.fl005()]
     assert any("the check's 3 s deadline passed" in m for m in messages), messages
 
 
-def test_an_html_page_of_stray_angle_brackets_is_read_as_no_links(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    private_pypi: LocalIndex,
-    flet_index: LocalIndex,
-) -> None:
+def test_an_html_page_of_stray_angle_brackets_is_read_as_no_links(attack: Attack) -> None:
     """4 MB of `<`: Python's HTMLParser alone spends about a minute on it (20 us per `<`), and a
     48 MB page a quarter of an hour; only the `<a>` and `<base>` tags reach it now."""
     page = b"<html><body>" + b"<" * (4 * MiB) + b"</body></html>"
-    Faults().on(r"^/simple/", faults_body(page, "text/html")).install(private_pypi)
-    outcome = run_check(
-        capsys, project(tmp_path, "msgpack\n"), _creds(private_pypi), flet_index.url
-    )
+    outcome = attack(faults_body(page, "text/html"))
     assert outcome.fl005() == []
     assert outcome.packages()["msgpack"] == "1.1.2"

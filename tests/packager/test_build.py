@@ -93,7 +93,7 @@ def build(
     flet: LocalIndex | None,
     *extra: str,
 ) -> Run:
-    """`fletlint build` for Python 3.12 into `out` (None: the default, `<project>/build/fletlint`)."""
+    """`fletlint build` for Python 3.12 into `out` (None: the default, build/fletlint)."""
     where = ["-o", str(out)] if out is not None else []
     argv = ["build", str(folder), *where, "--python-version", "3.12", *index_args(pypi, flet)]
     return run_cli(capsys, *argv, *extra)
