@@ -22,12 +22,12 @@ from packaging.tags import Tag
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
 from resolvelib import AbstractProvider, BaseReporter, ResolutionImpossible
-from resolvelib.resolvers import Criterion, ResolutionTooDeep
-from resolvelib.resolvers import Resolution as ResolvelibResolution
+from resolvelib.resolvers import ResolutionTooDeep
 from resolvelib.resolvers.resolution import _build_result
 from resolvelib.structs import RequirementInformation
 
 from fletlint.linter.index.model import CoreMetadata, DistFile, ProjectListing
+from fletlint.linter.resolve_rounds import MemoResolution
 from fletlint.linter.sources.model import DeclaredRequirement
 
 
@@ -163,8 +163,8 @@ class EnvironmentMemo:
         self.candidates: dict[tuple[NormalizedName, Version, frozenset[str], bool], Candidate] = {}
         # Whether a version satisfies a specifier (keyed by its text).
         self.satisfies: dict[tuple[str, Version], bool] = {}
-        # Files whose metadata the provider already asked the source to read ahead.
-        self.warmed: set[str] = set()
+        # find_matches' answers whose releases' metadata the source was asked to read ahead.
+        self.warmed: set[tuple[tuple[str, frozenset[str], str, frozenset[Version]], int]] = set()
 
 
 class ResolverMemos:
@@ -327,13 +327,12 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
                 name, first.extras, every, versions, excluded
             )
         # Once the resolver has rejected a release of this project it is walking back through
-        # them: read several ahead. Otherwise only the first is likely to be needed.
+        # them: read several ahead. Otherwise only the first is likely to be needed. Asked once
+        # per answer: the metadata stays read.
         ahead = _METADATA_LOOKAHEAD if excluded else 1
-        files = [preferred_file(c.files, self._env) for c in matches[:ahead]]
-        fresh = [f for f in files if f.url not in self._memo.warmed]
-        if fresh:
-            self._source.warm_metadata(fresh)
-            self._memo.warmed.update(f.url for f in fresh)
+        if (key, ahead) not in self._memo.warmed:
+            self._memo.warmed.add((key, ahead))
+            self._source.warm_metadata(preferred_file(c.files, self._env) for c in matches[:ahead])
         return matches
 
     def _matches(
@@ -427,9 +426,11 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
         metadata = self._source.metadata(preferred_file(candidate.files, self._env))
         for req in metadata.requires_dist:
             if candidate.extras:
+                # As pip's ExtrasCandidate: the release's own requirements too, in metadata order
+                # (the first one without a candidate is the one pip's error names).
                 applies = any(
                     marker_applies(req.marker, self._env, extra) for extra in candidate.extras
-                ) and not marker_applies(req.marker, self._env)
+                )
             else:
                 applies = marker_applies(req.marker, self._env)
             if applies:
@@ -579,34 +580,15 @@ def _record_failure(
         )
 
 
-class _Resolution(ResolvelibResolution[Wanted, Candidate, str]):
-    """resolvelib's resolution with two of its per-round questions answered from memos.
-
-    Every round resolvelib asks, for every project it knows, whether the current pin still
-    satisfies every requirement on it (and, among the unsatisfied, which to decide first): with
-    n projects that is n questions per round and n rounds, each walking the requirements. Its
-    criteria are never changed in place (a change makes a new Criterion), so an answer holds for
-    one (criterion, pin) pair, or one criterion, for the whole resolution. The memos keep those
-    objects alive, so their ids stay theirs. Same answers, same order: same resolution.
-    """
+class _Resolution(MemoResolution[Wanted, Candidate, str]):
+    """The resolution loop with the provider's preference answered once per criterion: among
+    the unsatisfied projects every round asks which to decide first (resolvelib never changes a
+    criterion in place, so the memo keeps each one alive and its id stays its own)."""
 
     def __init__(self, provider: Provider, reporter: BaseReporter[Wanted, Candidate, str]) -> None:
         super().__init__(provider, reporter)
-        self._satisfying: dict[tuple[int, int], tuple[object, object, bool]] = {}
-        self._preferences: dict[int, tuple[object, bool, bool]] = {}
-
-    def _is_current_pin_satisfying(
-        self, name: str, criterion: Criterion[Wanted, Candidate]
-    ) -> bool:
-        pin = self.state.mapping.get(name)
-        if pin is None:
-            return False
-        key = (id(criterion), id(pin))
-        known = self._satisfying.get(key)
-        if known is None:
-            satisfied = super()._is_current_pin_satisfying(name, criterion)
-            known = self._satisfying[key] = (criterion, pin, satisfied)
-        return known[2]
+        # id(criterion) -> (criterion, its preference when nothing is in conflict)
+        self._preferences: dict[int, tuple[object, tuple[bool, bool, bool, str]]] = {}
 
     def _get_preference(self, name: str) -> tuple[bool, bool, bool, str]:
         # Provider.get_preference's answer, without building its mappings every round.
@@ -614,9 +596,14 @@ class _Resolution(ResolvelibResolution[Wanted, Candidate, str]):
         known = self._preferences.get(id(criterion))
         if known is None:
             pinned, root = _pinned_and_root(criterion.information)
-            known = self._preferences[id(criterion)] = (criterion, pinned, root)
-        in_conflict = _in_conflict(name, self.state.backtrack_causes)
-        return (not in_conflict, not known[1], not known[2], name)
+            known = self._preferences[id(criterion)] = (
+                criterion,
+                (True, not pinned, not root, name),
+            )
+        causes = self.state.backtrack_causes
+        if causes and _in_conflict(name, causes):
+            return (False, *known[1][1:])
+        return known[1]
 
 
 def resolve(
@@ -655,3 +642,51 @@ def resolve(
                 Edge(parent, child, info.requirement.text, info.requirement.declared)
             )
     return resolution
+
+
+def solution_from(
+    source: PackageSource,
+    env: Environment,
+    roots: Sequence[Wanted],
+    releases: Mapping[NormalizedName, Version],
+    constraints: Mapping[NormalizedName, SpecifierSet] | None = None,
+    memo: EnvironmentMemo | None = None,
+) -> dict[str, Candidate] | None:
+    """`releases` (another resolution's, say) as a resolution of `roots` in `env`, or None.
+
+    Walks the requirements from the roots, taking for each project the release named: every
+    requirement met, every release one the resolver could pick there (find_matches with all
+    the requirements on it: fitting files, yanked and pre-release rules, constraints). Then a
+    solution exists, and `resolve` (which backtracks until it finds one) succeeds too: a
+    verdict without resolving. Not which releases `resolve` picks: those can differ.
+    """
+    provider = Provider(source, env, constraints or {}, memo)
+    wanted: dict[str, list[Wanted]] = {}
+    chosen: dict[str, Candidate] = {}
+    pending = list(roots)
+    while pending:
+        requirement = pending.pop()
+        version = releases.get(requirement.name)
+        if version is None:
+            return None
+        identifier = requirement.identifier
+        wanted.setdefault(identifier, []).append(requirement)
+        candidate = chosen.get(identifier)
+        if candidate is None:
+            matches = provider.find_matches(
+                identifier, {identifier: iter([requirement])}, {identifier: iter(())}
+            )
+            candidate = next((c for c in matches if c.version == version), None)
+            if candidate is None:
+                return None
+            chosen[identifier] = candidate
+            pending.extend(provider.get_dependencies(candidate))
+        elif not provider.is_satisfied_by(requirement, candidate):
+            return None
+    for identifier, requirements in wanted.items():
+        matches = provider.find_matches(
+            identifier, {identifier: iter(requirements)}, {identifier: iter(())}
+        )
+        if not any(c is chosen[identifier] for c in matches):
+            return None
+    return chosen

@@ -1,0 +1,213 @@
+"""resolvelib's resolution loop, with its per-round sweep answered from a memo.
+
+Every round resolvelib asks, for every project it knows, whether the current pin still satisfies
+every requirement on it: with n projects that is n questions per round and n rounds, each walking
+the requirements (16 million `is_satisfied_by` calls in a check of 150 packages). The answer
+depends only on the project's criterion and its pin, and resolvelib never changes a criterion in
+place (a change makes a new Criterion), so it is kept per project with the two objects it was
+computed for and asked again only when either is another object. After a successful pin only the
+criteria that round replaced can have stopped being satisfied.
+
+The loop is resolvelib 1.2's `Resolution.resolve` with those two sweeps changed and nothing else:
+same rounds, same choices, same errors. With another resolvelib the stock loop runs (only the
+memo of `_is_current_pin_satisfying` applies, which holds for any version).
+"""
+
+from __future__ import annotations
+
+import collections
+import operator
+from collections.abc import Iterable
+from typing import Generic
+
+import resolvelib
+from resolvelib import AbstractProvider, BaseReporter
+from resolvelib.resolvers import (
+    Criterion,
+    RequirementsConflicted,
+    Resolution,
+    ResolutionImpossible,
+    ResolutionTooDeep,
+)
+from resolvelib.structs import CT, KT, RT, IteratorMapping, State
+
+# The resolvelib whose loop `MemoResolution.resolve` repeats.
+_SAME_LOOP = resolvelib.__version__.startswith("1.2.")
+
+
+class MemoResolution(Resolution[RT, CT, KT], Generic[RT, CT, KT]):
+    """A resolvelib Resolution whose "is the current pin satisfying" answers are memoised."""
+
+    def __init__(
+        self, provider: AbstractProvider[RT, CT, KT], reporter: BaseReporter[RT, CT, KT]
+    ) -> None:
+        super().__init__(provider, reporter)
+        # name -> (criterion, pin, satisfied): the answer for those two objects.
+        self._satisfying: dict[KT, tuple[Criterion[RT, CT], CT | None, bool]] = {}
+
+    def _is_current_pin_satisfying(self, name: KT, criterion: Criterion[RT, CT]) -> bool:
+        pin = self.state.mapping.get(name)
+        known = self._satisfying.get(name)
+        if known is None or known[0] is not criterion or known[1] is not pin:
+            satisfied = pin is not None and all(
+                self._p.is_satisfied_by(requirement=r, candidate=pin)
+                for r in criterion.iter_requirement()
+            )
+            known = self._satisfying[name] = (criterion, pin, satisfied)
+        return known[2]
+
+    def _unsatisfied_names(self) -> list[KT]:
+        """The sweep of every round, inline: a memo lookup per project."""
+        state = self.state
+        pins = state.mapping
+        memo = self._satisfying
+        found = []
+        for name, criterion in state.criteria.items():
+            known = memo.get(name)
+            if known is not None and known[0] is criterion and known[1] is pins.get(name):
+                satisfied = known[2]
+            else:
+                satisfied = self._is_current_pin_satisfying(name, criterion)
+            if not satisfied:
+                found.append(name)
+        return found
+
+    def resolve(self, requirements: Iterable[RT], max_rounds: int) -> State[RT, CT, KT]:
+        if not _SAME_LOOP:
+            return super().resolve(requirements, max_rounds)
+        if self._states:
+            raise RuntimeError("already resolved")
+
+        self._r.starting()
+
+        # Initialize the root state.
+        self._states = [
+            State(
+                mapping=collections.OrderedDict(),
+                criteria={},
+                backtrack_causes=[],
+            )
+        ]
+        for r in requirements:
+            try:
+                self._add_to_criteria(self.state.criteria, r, parent=None)
+            except RequirementsConflicted as e:
+                raise ResolutionImpossible(e.criterion.information) from e
+
+        # The root state is saved as a sentinel so the first ever pin can have
+        # something to backtrack to if it fails. The root state is basically
+        # pinning the virtual "root" package in the graph.
+        self._push_new_state()
+
+        # Variables for optimistic backjumping
+        optimistic_rounds_cutoff: int | None = None
+        optimistic_backjumping_start_round: int | None = None
+
+        for round_index in range(max_rounds):
+            self._r.starting_round(index=round_index)
+
+            # Handle if optimistic backjumping has been running for too long
+            if self._optimistic_backjumping_ratio and self._save_states is not None:
+                if optimistic_backjumping_start_round is None:
+                    optimistic_backjumping_start_round = round_index
+                    optimistic_rounds_cutoff = int(
+                        (max_rounds - round_index) * self._optimistic_backjumping_ratio
+                    )
+
+                    if optimistic_rounds_cutoff <= 0:
+                        self._rollback_states()
+                        continue
+                elif (
+                    optimistic_rounds_cutoff is not None
+                    and round_index - optimistic_backjumping_start_round >= optimistic_rounds_cutoff
+                ):
+                    self._rollback_states()
+                    continue
+
+            unsatisfied_names = self._unsatisfied_names()  # changed: memoised sweep
+
+            # All criteria are accounted for. Nothing more to pin, we are done!
+            if not unsatisfied_names:
+                self._r.ending(state=self.state)
+                return self.state
+
+            # keep track of satisfied names to calculate diff after pinning
+            satisfied_names = set(self.state.criteria.keys()) - set(unsatisfied_names)
+
+            if len(unsatisfied_names) > 1:
+                narrowed_unstatisfied_names = list(
+                    self._p.narrow_requirement_selection(
+                        identifiers=unsatisfied_names,
+                        resolutions=self.state.mapping,
+                        candidates=IteratorMapping(
+                            self.state.criteria,
+                            operator.attrgetter("candidates"),
+                        ),
+                        information=IteratorMapping(
+                            self.state.criteria,
+                            operator.attrgetter("information"),
+                        ),
+                        backtrack_causes=self.state.backtrack_causes,
+                    )
+                )
+            else:
+                narrowed_unstatisfied_names = unsatisfied_names
+
+            # If there are no unsatisfied names use unsatisfied names
+            if not narrowed_unstatisfied_names:
+                raise RuntimeError("narrow_requirement_selection returned 0 names")
+
+            # If there is only 1 unsatisfied name skip calling self._get_preference
+            if len(narrowed_unstatisfied_names) > 1:
+                # Choose the most preferred unpinned criterion to try.
+                name = min(narrowed_unstatisfied_names, key=self._get_preference)
+            else:
+                name = narrowed_unstatisfied_names[0]
+
+            before = dict(self.state.criteria)  # changed: to see which criteria the pin replaced
+            failure_criterion = self._attempt_to_pin_criterion(name)
+
+            if failure_criterion:
+                causes = self._extract_causes(failure_criterion)
+                # Backjump if pinning fails. The backjump process puts us in
+                # an unpinned state, so we can work on it in the next round.
+                self._r.resolving_conflicts(causes=causes)
+
+                try:
+                    success = self._backjump(causes)
+                except ResolutionImpossible:
+                    if self._optimistic_backjumping_ratio and self._save_states:
+                        failed_optimistic_backjumping = True
+                    else:
+                        raise
+                else:
+                    failed_optimistic_backjumping = bool(
+                        not success and self._optimistic_backjumping_ratio and self._save_states
+                    )
+
+                if failed_optimistic_backjumping and self._save_states:
+                    self._rollback_states()
+                else:
+                    self.state.backtrack_causes[:] = causes
+
+                    # Dead ends everywhere. Give up.
+                    if not success:
+                        raise ResolutionImpossible(self.state.backtrack_causes)
+            else:
+                # discard as information sources any invalidated names
+                # (unsatisfied names that were previously satisfied)
+                # changed: only a criterion this pin replaced can have become unsatisfied (the
+                # other pins are unchanged; the pinned name was unsatisfied)
+                newly_unsatisfied_names = {
+                    key
+                    for key, criterion in self.state.criteria.items() - before.items()
+                    if key in satisfied_names
+                    and not self._is_current_pin_satisfying(key, criterion)
+                }
+                self._remove_information_from_criteria(self.state.criteria, newly_unsatisfied_names)
+                # Pinning was successful. Push a new state to do another pin.
+                self._push_new_state()
+
+            self._r.ending_round(index=round_index, state=self.state)
+
+        raise ResolutionTooDeep(max_rounds)
