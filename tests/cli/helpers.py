@@ -1,8 +1,9 @@
-"""Running the real CLI in-process against the local indexes."""
+"""Running the real CLI in-process against the local indexes, and the projects it runs on."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,9 @@ import pytest
 
 from fletlint.cli import main
 from tests.support.index_server import LocalIndex
+
+# One folder per fix case: the project (`input/`) and the files `--fix` must leave (`expected/`).
+FIX_CASES = Path(__file__).resolve().parents[1] / "fixtures" / "fixes"
 
 
 @dataclass
@@ -64,3 +68,20 @@ def project(tmp_path: Path, requirements: str, **files: str) -> Path:
     for name, text in files.items():
         (tmp_path / name.replace("__", ".")).write_text(text)
     return tmp_path
+
+
+def fix_case(case: str, tmp_path: Path) -> Path:
+    """A copy of the project of fix case `case` (its `input/`) in `tmp_path/app`."""
+    return Path(shutil.copytree(FIX_CASES / case / "input", tmp_path / "app"))
+
+
+def not_as_expected(case: str, app: Path) -> list[str]:
+    """The files of fix case `case`'s `expected/` that `app` does not hold byte for byte."""
+    expected = FIX_CASES / case / "expected"
+    wanted = {p.relative_to(expected): p.read_bytes() for p in expected.rglob("*") if p.is_file()}
+    assert wanted, f"fix case {case} expects no file"
+    return sorted(
+        str(name)
+        for name, data in wanted.items()
+        if not (app / name).is_file() or (app / name).read_bytes() != data
+    )

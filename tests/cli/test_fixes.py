@@ -7,7 +7,6 @@ byte for byte: untouched lines, comments and layout included). After the fix the
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +15,13 @@ import pytest
 from fletlint.linter.analysis import Analysis
 from fletlint.linter.engine import Linter, Report, Settings
 from fletlint.linter.fixes.context import FixContext, parsed
-from tests.cli.helpers import check
+from tests.cli.helpers import FIX_CASES, check, fix_case, not_as_expected, project
 from tests.conftest import MakeIndex
 from tests.support.fix_projects import FIXTURE_PROJECTS, copy_project, fix_copy, fixture_projects
 from tests.support.index_server import LocalIndex
+from tests.support.wheels import build_wheel
 
 PY312 = ("--python-version", "3.12")
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "fixes"
 
 # case: (code of the finding, package, applicability of its first fix, needs --unsafe-fixes)
 CASES = {
@@ -49,11 +48,6 @@ CASES = {
 }
 
 
-def _copy(case: str, tmp_path: Path) -> Path:
-    shutil.copytree(FIXTURES / case / "input", tmp_path / "app")
-    return tmp_path / "app"
-
-
 def _snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
@@ -67,7 +61,7 @@ def test_finding_carries_the_fix(
     flet_index: LocalIndex,
 ) -> None:
     code, package, applicability, title = CASES[case]
-    app = _copy(case, tmp_path)
+    app = fix_case(case, tmp_path)
     run = check(capsys, app, pypi_index, flet_index)
     fixes = run.finding(code, package)["fixes"]
     assert fixes, run.out
@@ -84,17 +78,13 @@ def test_fix_round_trip(
     pypi_index: LocalIndex,
     flet_index: LocalIndex,
 ) -> None:
-    app = _copy(case, tmp_path)
+    app = fix_case(case, tmp_path)
     unsafe = CASES[case][2] != "safe"
     args = ["--fix", *(["--unsafe-fixes"] if unsafe else [])]
     fixed = check(capsys, app, pypi_index, flet_index, *args, fmt="text")
     assert fixed.code == 0, fixed.out + fixed.err
     assert "Fixed 1 finding (0 remaining)." in fixed.out
-    expected = FIXTURES / case / "expected"
-    for path in expected.rglob("*"):
-        if path.is_file():
-            name = path.relative_to(expected)
-            assert (app / name).read_bytes() == path.read_bytes(), name
+    assert not_as_expected(case, app) == []
     leftovers = [p.name for p in app.iterdir() if p.name.endswith(".fletlint")]
     assert leftovers == []
     again = check(capsys, app, pypi_index, flet_index)
@@ -107,7 +97,7 @@ def test_safe_fix_leaves_unsafe_ones_and_says_so(
     pypi_index: LocalIndex,
     flet_index: LocalIndex,
 ) -> None:
-    app = _copy("marker", tmp_path)
+    app = fix_case("marker", tmp_path)
     before = _snapshot(app)
     run = check(capsys, app, pypi_index, flet_index, "--fix", fmt="text")
     assert run.code == 1
@@ -124,15 +114,15 @@ def test_diff_prints_and_writes_nothing(
     pypi_index: LocalIndex,
     flet_index: LocalIndex,
 ) -> None:
-    app = _copy(case, tmp_path)
+    app = fix_case(case, tmp_path)
     before = _snapshot(app)
     run = check(capsys, app, pypi_index, flet_index, "--diff", "--unsafe-fixes", fmt="text")
     assert run.code == 1
     assert _snapshot(app) == before
-    [name] = [p.name for p in (FIXTURES / case / "expected").iterdir() if p.is_file()]
+    [name] = [p.name for p in (FIX_CASES / case / "expected").iterdir() if p.is_file()]
     assert f"--- a/{name}\n+++ b/{name}\n" in run.out
-    expected = (FIXTURES / case / "expected" / name).read_text().splitlines()
-    original = (FIXTURES / case / "input" / name).read_text().splitlines()
+    expected = (FIX_CASES / case / "expected" / name).read_text().splitlines()
+    original = (FIX_CASES / case / "input" / name).read_text().splitlines()
     added = [f"+{line}" for line in expected if line not in original]
     assert added and all(line in run.out.splitlines() for line in added), run.out
     assert "Would fix 1 finding" in run.err
@@ -187,7 +177,7 @@ def test_text_output_shows_fixes(
     pypi_index: LocalIndex,
     flet_index: LocalIndex,
 ) -> None:
-    app = _copy("target_arch", tmp_path)
+    app = fix_case("target_arch", tmp_path)
     run = check(capsys, app, pypi_index, flet_index, fmt="text")
     assert "fix (unsafe): build for arm64-v8a, x86_64 only" in run.out
     assert "fix (unsafe): keep polars==1.33.0 off android with a marker" in run.out
@@ -215,6 +205,12 @@ def _linter(pypi: LocalIndex, flet: LocalIndex, **options: Any) -> Linter:
     return Linter(dataclasses.replace(settings, **options))
 
 
+def _report(folder: Path, pypi: LocalIndex, flet: LocalIndex, **options: Any) -> Report:
+    """The core's report of a check of `folder`, with Settings `options`."""
+    with _linter(pypi, flet, **options) as linter:
+        return linter.check(folder)
+
+
 def _fixes_of(report: Report, package: str) -> list[str]:
     return [x.title for f in report.findings if f.package == package for x in f.fixes]
 
@@ -227,8 +223,7 @@ def test_project_alternatives_extend_the_table(
         ("desktoponly", "psycopg2", "a made-up replacement that has phone wheels"),
         ("nativesdist", "desktoponly", "a replacement without phone wheels is not offered"),
     )
-    with _linter(pypi_index, flet_index, alternatives=extra) as linter:
-        report = linter.check(tmp_path)
+    report = _report(tmp_path, pypi_index, flet_index, alternatives=extra)
     assert (
         "replace desktoponly==1.0.0 with psycopg2: a made-up replacement that has phone wheels"
         in _fixes_of(report, "desktoponly")
@@ -241,42 +236,47 @@ def test_no_pin_in_hash_checking_mode(
 ) -> None:
     # A pinned line without --hash would make pip refuse the whole file.
     (tmp_path / "requirements.txt").write_text(f"pydantic==2.12.5 --hash=sha256:{'0' * 64}\n")
-    with _linter(pypi_index, flet_index) as linter:
-        report = linter.check(tmp_path)
-    titles = _fixes_of(report, "pydantic-core")
+    titles = _fixes_of(_report(tmp_path, pypi_index, flet_index), "pydantic-core")
     assert titles and not any(t.startswith("pin") for t in titles)
 
 
-def test_a_pin_that_breaks_another_requirement_is_not_offered(
-    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex
-) -> None:
-    # pydantic 2.11.7 would fix pydantic-core, but the constraint forbids it: the re-resolution
-    # fails, so no pin is offered (only the marker, which is unsafe).
-    (tmp_path / "constraints.txt").write_text("pydantic>=2.12\n")
-    (tmp_path / "requirements.txt").write_text("-c constraints.txt\npydantic==2.12.5\n")
-    with _linter(pypi_index, flet_index) as linter:
-        report = linter.check(tmp_path)
-    [finding] = [f for f in report.findings if f.package == "pydantic-core"]
-    assert [x.applicability.value for x in finding.fixes] == ["unsafe"]
-    assert finding.fixes[0].title.startswith("keep pydantic==2.12.5 off android and ios")
+MARKER_FIX = (
+    "keep pydantic==2.12.5 off android and ios with a marker (the app must not import it there)"
+)
 
 
-def test_a_pin_to_another_major_version_is_unsafe(
-    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex
+@pytest.mark.parametrize(
+    ("constraint", "fixes"),
+    [
+        # pydantic 2.11.7 would fix pydantic-core, but the constraint forbids it: the
+        # re-resolution fails, so no pin is offered (only the marker, which is unsafe).
+        ("pydantic>=2.12", [MARKER_FIX]),
+        # With 2.11.7 ruled out, pydantic 1.10.24 (no pydantic-core at all) installs: verified,
+        # but another API, so the code must be checked.
+        (
+            "pydantic!=2.11.7",
+            [
+                "pin pydantic==2.12.5 to pydantic==1.10.24, which has phone wheels "
+                "(from 2.12.5: another major version)",
+                MARKER_FIX,
+            ],
+        ),
+    ],
+    ids=["pin-that-breaks-a-constraint-not-offered", "pin-to-another-major-version-unsafe"],
+)
+def test_a_pin_the_constraints_rule_out_is_not_offered_or_unsafe(
+    constraint: str,
+    fixes: list[str],
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
 ) -> None:
-    # With 2.11.7 ruled out, pydantic 1.10.24 (no pydantic-core at all) installs: verified, but
-    # another API, so the code must be checked.
-    (tmp_path / "constraints.txt").write_text("pydantic!=2.11.7\n")
+    (tmp_path / "constraints.txt").write_text(constraint + "\n")
     (tmp_path / "requirements.txt").write_text("-c constraints.txt\npydantic==2.12.5\n")
-    with _linter(pypi_index, flet_index) as linter:
-        report = linter.check(tmp_path)
+    report = _report(tmp_path, pypi_index, flet_index)
     [finding] = [f for f in report.findings if f.package == "pydantic-core"]
-    first = finding.fixes[0]
-    assert first.applicability.value == "unsafe"
-    assert first.title == (
-        "pin pydantic==2.12.5 to pydantic==1.10.24, which has phone wheels "
-        "(from 2.12.5: another major version)"
-    )
+    assert [x.applicability.value for x in finding.fixes] == ["unsafe"] * len(fixes)
+    assert [x.title for x in finding.fixes] == fixes
 
 
 def test_align_pins_what_the_phone_gets_when_no_pin_of_the_blocker_works(
@@ -287,16 +287,12 @@ def test_align_pins_what_the_phone_gets_when_no_pin_of_the_blocker_works(
 ) -> None:
     # applib 2 needs corelib 2, native with desktop wheels only; applib 1 needs nothing. The
     # phone silently gets applib 1 (FL002) and no corelib release has phone wheels to pin.
-    from tests.support.wheels import build_wheel
-
     index_dir = tmp_path / "index"
     build_wheel(index_dir, "applib", "2.0.0", requires_dist=["corelib==2.0.0"])
     build_wheel(index_dir, "applib", "1.0.0")
     build_wheel(index_dir, "corelib", "2.0.0", tag="cp312-cp312-manylinux_2_17_x86_64")
     index = make_index(index_dir)
-    app = tmp_path / "app"
-    app.mkdir()
-    (app / "requirements.txt").write_text("applib  # the app's library\n")
+    app = project(tmp_path / "app", "applib  # the app's library\n")
     run = check(capsys, app, index, flet_index, "--python-version", "3.12")
     finding = run.finding("FL002", "corelib")
     titles = [f["title"] for f in finding["fixes"]]
@@ -367,8 +363,7 @@ def test_two_independent_blockers_get_two_working_fixes(
     tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex
 ) -> None:
     app = copy_project(FIXTURE_PROJECTS / "FL001-two-blockers", tmp_path)
-    with _linter(pypi_index, flet_index) as linter:
-        report = linter.check(app)
+    report = _report(app, pypi_index, flet_index)
     firsts = {
         f.package: f.fixes[0]
         for f in report.findings
@@ -413,16 +408,14 @@ def test_no_marker_takes_an_imported_package_or_flet_off_phones(
     # desktoponly has no phone release: with the app importing it, no fix is the honest answer.
     (tmp_path / "requirements.txt").write_text("flet==0.86.6\ndesktoponly==1.0.0\n")
     (tmp_path / "main.py").write_text("import flet\nimport desktoponly\n")
-    with _linter(pypi_index, flet_index) as linter:
-        report = linter.check(tmp_path)
+    report = _report(tmp_path, pypi_index, flet_index)
     assert report.findings and all(not f.fixes for f in report.findings if f.code == "FL001")
     guarded = (
         "import flet\ntry:\n    import desktoponly\nexcept ImportError:\n    desktoponly = None\n"
     )
     for app in ("import flet\n", guarded):  # not imported, or the app copes without it
         (tmp_path / "main.py").write_text(app)
-        with _linter(pypi_index, flet_index) as linter:
-            report = linter.check(tmp_path)
+        report = _report(tmp_path, pypi_index, flet_index)
         assert any(
             t.startswith("keep desktoponly==1.0.0 off") for t in _fixes_of(report, "desktoponly")
         )
@@ -434,12 +427,10 @@ def test_target_arch_keeps_only_checked_abis(
     # polars has no armeabi_v7a wheel; with only that ABI checked, keeping the other (unchecked)
     # ABIs would be a fix nothing verified.
     (tmp_path / "requirements.txt").write_text("polars==1.33.0\n")
-    with _linter(pypi_index, flet_index, targets=("android_24_armeabi_v7a",)) as linter:
-        report = linter.check(tmp_path)
+    report = _report(tmp_path, pypi_index, flet_index, targets=("android_24_armeabi_v7a",))
     assert report.findings
     assert not any("target_arch" in t for t in _fixes_of(report, "polars"))
-    with _linter(pypi_index, flet_index, targets=("android",)) as linter:
-        report = linter.check(tmp_path)
+    report = _report(tmp_path, pypi_index, flet_index, targets=("android",))
     assert any(
         t.startswith("build for arm64-v8a, x86_64 only") for t in _fixes_of(report, "polars")
     )
@@ -470,8 +461,6 @@ def test_safe_fixes_that_fail_together_become_unsafe(
     # alpha 2.0.0 and beta 2.0.0 are native, desktop-only; alpha 2.0.1 and beta 2.0.1 are pure,
     # but beta 2.0.1 needs alpha 2.0.0. Each pin works with the other package held out; both
     # pins together do not.
-    from tests.support.wheels import build_wheel
-
     index_dir = tmp_path / "index"
     desktop = "cp312-cp312-manylinux_2_17_x86_64"
     build_wheel(index_dir, "alpha", "2.0.0", tag=desktop)
@@ -479,9 +468,7 @@ def test_safe_fixes_that_fail_together_become_unsafe(
     build_wheel(index_dir, "beta", "2.0.0", tag=desktop)
     build_wheel(index_dir, "beta", "2.0.1", requires_dist=["alpha==2.0.0"])
     index = make_index(index_dir)
-    app = tmp_path / "app"
-    app.mkdir()
-    (app / "requirements.txt").write_text("alpha==2.0.0\nbeta==2.0.0\n")
+    app = project(tmp_path / "app", "alpha==2.0.0\nbeta==2.0.0\n")
     run = check(capsys, app, index, flet_index, *PY312)
     firsts = {f["package"]: f["fixes"][0] for f in run.json()["findings"] if f["fixes"]}
     assert set(firsts) == {"alpha", "beta"}, run.out

@@ -6,15 +6,14 @@ leave (`expected/`); after the fix the rule no longer fires.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.cli.helpers import check
+from tests.cli.helpers import check, fix_case, not_as_expected
 from tests.support.index_server import LocalIndex
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "fixes"
+PY312 = ("--python-version", "3.12")
 
 # case: (code, package, applicability of the first fix, its title starts with)
 CASES = {
@@ -34,20 +33,13 @@ def test_fix_of_a_failure_after_a_green_build(
     flet_index: LocalIndex,
 ) -> None:
     code, package, applicability, title = CASES[case]
-    app = tmp_path / "app"
-    shutil.copytree(FIXTURES / case / "input", app)
-    run = check(capsys, app, pypi_index, flet_index, "--python-version", "3.12")
+    app = fix_case(case, tmp_path)
+    run = check(capsys, app, pypi_index, flet_index, *PY312)
     fixes = run.finding(code, package)["fixes"]
     assert fixes and fixes[0]["title"].startswith(title), fixes
     assert fixes[0]["applicability"] == applicability
-    fixed = check(
-        capsys, app, pypi_index, flet_index, "--python-version", "3.12", "--fix", fmt="text"
-    )
+    fixed = check(capsys, app, pypi_index, flet_index, *PY312, "--fix", fmt="text")
     assert "Fixed" in fixed.out, fixed.out + fixed.err
-    expected = FIXTURES / case / "expected"
-    for path in expected.rglob("*"):
-        if path.is_file():
-            name = path.relative_to(expected)
-            assert (app / name).read_text() == path.read_text(), name
-    again = check(capsys, app, pypi_index, flet_index, "--python-version", "3.12")
-    assert code not in {f["code"] for f in again.json()["findings"]}, again.out
+    assert not_as_expected(case, app) == []
+    again = check(capsys, app, pypi_index, flet_index, *PY312)
+    assert code not in again.codes(), again.out

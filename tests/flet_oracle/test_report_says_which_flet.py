@@ -42,7 +42,6 @@ def test_an_installed_flet_cli_newer_than_the_table_is_said(
     flet_index: LocalIndex,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    (tmp_path / "app").mkdir()
     app = project(tmp_path / "app", "anyio\n")
     monkeypatch.setenv("VIRTUAL_ENV", str(fake_venv(tmp_path, "1.2.0")))
     run = check(capsys, app, pypi_index, flet_index)
