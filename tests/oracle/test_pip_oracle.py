@@ -65,9 +65,6 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 # Findings that say the build fails for their targets.
 BUILD_FAILING = frozenset({"FL001", "FL003", "FL004", "FL007"})
 # Kept cases that show a known gap of another part (each test below says whose), by fixture text.
-CULPRIT_GAPS = frozenset(
-    UniverseSpec.from_fixture(p.read_text()).as_fixture() for p in CASES.glob("culprit-*.json")
-)
 FL103_CASES = frozenset(
     UniverseSpec.from_fixture(p.read_text()).as_fixture() for p in CASES.glob("fl103-*.json")
 )
@@ -399,15 +396,6 @@ def _fail_on(bad: list[tuple[Comparison, str]]) -> None:
 # --- the tests ----------------------------------------------------------------------------------
 
 
-def _known_culprit_gap(c: Comparison) -> bool:
-    """A kept culprit case, or one of its kind: pip names the first package with no phone
-    wheel, fletlint names (FL004) another requirement no release satisfies on any platform and
-    not pip's. Both block the build; pip stops at the first (cases/culprit-*.json)."""
-    if c.fixture in CULPRIT_GAPS:
-        return True
-    return any(f.code == "FL004" for f in c.failing_findings)
-
-
 def test_enough_universes_are_compared(compared: list[Comparison]) -> None:
     universes_seen = {c.case for c in compared if c.case.startswith("universe ")}
     exempt = [c for c in compared if c.exempt]
@@ -466,18 +454,11 @@ def _culprit_disagreements(compared: list[Comparison]) -> list[tuple[Comparison,
 
 
 def test_culprits_are_pips(compared: list[Comparison]) -> None:
-    _fail_on(
-        [(c, what) for c, what in _culprit_disagreements(compared) if not _known_culprit_gap(c)]
-    )
-
-
-@pytest.mark.xfail(strict=True, reason="culprit attribution: issue 7 item 3, blockers helper")
-def test_known_culprit_gaps_are_pips(compared: list[Comparison]) -> None:
-    """tests/oracle/cases/culprit-*.json: pip names a package fletlint's findings do not."""
-    gaps = [c for c in compared if c.fixture in CULPRIT_GAPS]
-    assert gaps, "every known culprit gap is a kept case, so it is always compared"
-    gaps += [c for c in compared if _known_culprit_gap(c)]
-    _fail_on([(c, what) for c, what in _culprit_disagreements(gaps)])
+    """Also where the project fails on a desktop too (FL004): pip stops at the first package
+    with no phone distribution, and FL001 names it (kept in cases/culprit-*.json)."""
+    kept = {c.case for c in compared if c.case.startswith("case culprit-")}
+    assert len(kept) == len(list(CASES.glob("culprit-*.json")))
+    _fail_on(_culprit_disagreements(compared))
 
 
 def _host_marker_gaps(compared: list[Comparison]) -> list[tuple[Comparison, str]]:

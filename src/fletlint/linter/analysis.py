@@ -3,7 +3,9 @@
 A package of the desktop graph whose release has no phone distribution is a *blocker*; whether it
 is the build's real culprit (FL001/FL003) or only makes the phone take older releases (FL002) is
 decided per blocker with the other blockers held out (`Analysis.verdicts`), as pip would see it
-if the others could install.
+if the others could install. Where the desktop graph fails too (a requirement nothing satisfies,
+FL004), there is no graph to look in: the blockers are then the packages where the phone
+resolution stops, as pip stops at the first requirement it finds no distribution for.
 
 Rules never touch the network themselves; they read listings the resolutions already fetched
 (the client memoizes them), so a rule costs nothing but CPU. The exceptions look inside files
@@ -15,11 +17,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol, cast
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
@@ -34,9 +38,12 @@ from fletlint.linter.findings import (
 from fletlint.linter.index.model import CoreMetadata, DistFile, IndexProblem, ProjectListing
 from fletlint.linter.modules import ModuleIndex
 from fletlint.linter.resolve import (
+    Candidate,
+    Conflict,
     Edge,
     Environment,
     PackageSource,
+    Provider,
     Resolution,
     Wanted,
     file_fits,
@@ -168,8 +175,12 @@ class Analysis:
 
     def _judge(self, result: TargetResult) -> list[Verdict]:
         blockers = self.blockers(result)
-        if not result.unconstrained.ok or result.resolution.gave_up:
+        if result.unconstrained.gave_up or result.resolution.gave_up:
             return []  # gave up: nothing is proven missing (FL007 says so)
+        if not result.unconstrained.ok:
+            # Where the phone stops (`_stopping_blockers`): no release the requirements allow
+            # has a distribution there, whatever else is held out. No trial needed.
+            return [] if result.resolution.ok else [Verdict(b, result, None) for b in blockers]
         if result.resolution.ok:
             return [Verdict(b, result, result.resolution) for b in blockers]
         found = []
@@ -252,6 +263,8 @@ class Analysis:
     def _find_blockers(self, result: TargetResult) -> list[Blocker]:
         found = []
         graph = result.unconstrained
+        if not graph.ok:
+            return [] if graph.gave_up else self._stopping_blockers(result)
         for package in sorted(graph.packages.values(), key=lambda p: p.name):
             release = self.release_files(package.name, package.version)
             if any(file_fits(f, result.env, allow_yanked=True) for f in release):
@@ -270,6 +283,112 @@ class Analysis:
                 )
             )
         return found
+
+    def _stopping_blockers(self, result: TargetResult) -> list[Blocker]:
+        """The blockers of a target whose desktop graph fails too (FL004 names why).
+
+        pip resolves the phone until a requirement has no candidate, and names that one: the
+        phone resolution's conflicts. A package they name is a blocker when the requirements
+        on it there allow a release on the desktop but none with a distribution for the target
+        (nothing on any platform is FL004's; a phone release that conflicts is FL001's
+        conflict finding).
+        """
+        wanted: dict[NormalizedName, tuple[SpecifierSet, Conflict]] = {}
+        for conflict in result.resolution.conflicts:
+            try:
+                requirement = Requirement(conflict.requirement)
+            except InvalidRequirement:
+                continue
+            name = canonicalize_name(requirement.name)
+            specifier, first = wanted.get(name, (SpecifierSet(), conflict))
+            wanted[name] = (specifier & requirement.specifier, first)
+        found = []
+        for name, (specifier, conflict) in wanted.items():
+            version = self._newest_allowed(name, specifier, result.unconstrained.env)
+            if version is None or self._newest_allowed(name, specifier, result.env) is not None:
+                continue
+            path = self._chain_to_conflict(result, conflict, version)
+            if path is None:
+                continue
+            release = self.release_files(name, version)
+            sdist_only = bool(release) and not any(f.is_wheel for f in release)
+            found.append(Blocker(name, version, path[0], path[1], sdist_only))
+        return found
+
+    def _newest_allowed(
+        self, name: NormalizedName, specifier: SpecifierSet, env: Environment
+    ) -> Version | None:
+        """The release pip would pick for `specifier` alone in `env`: the newest with a file that
+        fits (pre-releases only when asked for or alone; a yanked one only when pinned)."""
+        fitting = [f for f in self.listing(name).files if file_fits(f, env, allow_yanked=True)]
+        current = list(specifier.filter({f.version for f in fitting if not f.yanked}))
+        if current:
+            return max(current)
+        pinned = {
+            Version(s.version) for s in specifier if s.operator == "==" and "*" not in s.version
+        }
+        yanked = pinned & {f.version for f in fitting}
+        return max(yanked) if yanked else None
+
+    def _chain_to_conflict(
+        self, result: TargetResult, conflict: Conflict, version: Version
+    ) -> tuple[DeclaredRequirement, tuple[ChainLink, ...]] | None:
+        """The declaration and chain that lead to a failing requirement of the phone resolution.
+
+        A failed resolution keeps no graph: the path to the requirement's parent is walked
+        again over the releases the phone would pick for each requirement on its own, reading
+        metadata the resolution already read.
+        """
+        name = conflict_name(conflict.requirement)
+        if conflict.parent is None:
+            if conflict.declared is None:
+                return None
+            return conflict.declared, (ChainLink(name, conflict.declared.text, str(version)),)
+        path = self._phone_path(result, conflict.parent)
+        if path is None:
+            return None
+        declared, links = path
+        return declared, (*links, ChainLink(name, conflict.requirement, str(version)))
+
+    def _phone_path(
+        self, result: TargetResult, goal: NormalizedName
+    ) -> tuple[DeclaredRequirement, tuple[ChainLink, ...]] | None:
+        """Breadth-first from the declared requirements to `goal`, through the newest release
+        each requirement allows on the target."""
+        if self.source is None:
+            return None
+        env = result.env
+        provider = Provider(self.source, env, self.constraints)
+        queue: deque[tuple[Wanted, tuple[ChainLink, ...], DeclaredRequirement]] = deque(
+            (root, (), root.declared)
+            for root in roots_for(self.project.requirements, env, result.target.platform)
+            if root.declared is not None
+        )
+        seen: set[str] = set()
+        while queue:
+            wanted, links, declared = queue.popleft()
+            if wanted.identifier in seen:
+                continue
+            seen.add(wanted.identifier)
+            version = self._newest_allowed(wanted.name, wanted.specifier, env)
+            if version is None:
+                continue
+            text = wanted.declared.text if wanted.declared is not None else wanted.text
+            here = (*links, ChainLink(wanted.name, text, str(version)))
+            if wanted.name == goal:
+                return declared, here
+            files = tuple(
+                f
+                for f in self.release_files(wanted.name, version)
+                if file_fits(f, env, allow_yanked=True)
+            )
+            # `pkg[extra]` needs pkg's own requirements and the extra's.
+            for extras in {frozenset[str](), wanted.extras}:
+                candidate = Candidate(wanted.name, version, extras, files)
+                for child in provider.get_dependencies(candidate):
+                    if child.name != wanted.name:
+                        queue.append((child, here, declared))
+        return None
 
     def available_for(
         self, name: str, targets: Sequence[TargetResult]

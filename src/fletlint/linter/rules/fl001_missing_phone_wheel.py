@@ -23,7 +23,9 @@ Finds the packages that fail a phone build: for a target (an Android ABI or an i
 package whose release has no installable distribution there, and no release that the
 requirements pulling it in allow has one either (pip's culprit). Each such package is judged
 with the other failing packages held out, as if they installed: a package that only makes the
-phone take an older release is FL002, even while another package fails the build.
+phone take an older release is FL002, even while another package fails the build. When the
+project does not install on a desktop either (FL004), the package named is the one where the
+phone's resolution stops, as pip's `No matching distribution found` names it.
 
 The message names the package first, then what happens and which requirement holds it there:
 `pydantic-core 2.41.5: no phone wheel in any release allowed; the build fails on all phones
