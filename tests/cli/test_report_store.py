@@ -86,19 +86,33 @@ def test_a_warm_check_returns_the_stored_report(
     assert _json(warm) == _json(cold)
 
 
-def _app(folder: Path) -> Path:
-    folder.mkdir(exist_ok=True)
+@pytest.fixture
+def app(tmp_path: Path) -> Path:
+    """A small app: requirements.txt names anyio, main.py imports it."""
+    folder = tmp_path / "app"
+    folder.mkdir()
     (folder / "requirements.txt").write_text("anyio\n")
     (folder / "main.py").write_text("import anyio\n")
     return folder
+
+
+@pytest.fixture
+def settings(pypi_index: LocalIndex, flet_index: LocalIndex) -> Settings:
+    """One target, Python 3.12, the local indexes."""
+    return _settings(pypi_index, flet_index, targets=("android",))
 
 
 def _edit_requirements(app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (app / "requirements.txt").write_text("anyio\nhttpx\n")
 
 
-def _edit_import(app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _import_httpx(app: Path) -> None:
+    """main.py imports httpx, which no requirement declares (FL101)."""
     (app / "main.py").write_text("import anyio\nimport httpx\n")
+
+
+def _edit_import(app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _import_httpx(app)
 
 
 def _add_app_file(app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -118,14 +132,11 @@ def _set_environ(app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 )
 def test_a_changed_input_recomputes(
     change: Any,
-    tmp_path: Path,
-    pypi_index: LocalIndex,
-    flet_index: LocalIndex,
+    app: Path,
+    settings: Settings,
     analyses: list[object],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    app = _app(tmp_path / "app")
-    settings = _settings(pypi_index, flet_index, targets=("android",))
     _check(app, settings)
     _check(app, settings)
     assert len(analyses) == 1
@@ -138,11 +149,11 @@ def test_a_changed_input_recomputes(
 
 
 def test_a_changed_setting_recomputes(
-    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex, analyses: list[object]
+    app: Path,
+    settings: Settings,
+    analyses: list[object],
 ) -> None:
-    app = _app(tmp_path / "app")
-    _edit_import(app, pytest.MonkeyPatch())
-    settings = _settings(pypi_index, flet_index, targets=("android",))
+    _import_httpx(app)
     first = _check(app, settings)
     assert "FL101" in {f.code for f in first.findings}
     ignoring = _check(app, dataclasses.replace(settings, ignore=("FL101",)))
@@ -154,6 +165,8 @@ def test_a_changed_setting_recomputes(
 
 
 def test_a_new_release_on_the_index_recomputes(
+    app: Path,
+    settings: Settings,
     tmp_path: Path,
     universe: Universe,
     make_index: MakeIndex,
@@ -163,7 +176,6 @@ def test_a_new_release_on_the_index_recomputes(
     mirror = tmp_path / "mirror"
     shutil.copytree(universe.pypi_dir, mirror)
     pypi = make_index(mirror)
-    app = _app(tmp_path / "app")
     settings = _settings(pypi, flet_index, targets=("android",))
     before = _check(app, settings)
     _check(app, settings)
@@ -176,10 +188,11 @@ def test_a_new_release_on_the_index_recomputes(
 
 
 def test_an_index_that_comes_back_recomputes(
-    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex, analyses: list[object]
+    app: Path,
+    settings: Settings,
+    flet_index: LocalIndex,
+    analyses: list[object],
 ) -> None:
-    app = _app(tmp_path / "app")
-    settings = _settings(pypi_index, flet_index, targets=("android",))
     flet_index.down()
     down = _check(app, settings)
     assert "FL005" in {f.code for f in down.findings}
@@ -203,15 +216,12 @@ def test_an_index_that_comes_back_recomputes(
 )
 def test_an_unreadable_stored_report_is_a_miss(
     content: bytes,
-    tmp_path: Path,
-    pypi_index: LocalIndex,
-    flet_index: LocalIndex,
+    app: Path,
+    settings: Settings,
     analyses: list[object],
     isolated_env: Path,
 ) -> None:
-    app = _app(tmp_path / "app")
-    _edit_import(app, pytest.MonkeyPatch())
-    settings = _settings(pypi_index, flet_index, targets=("android",))
+    _import_httpx(app)
     cold = _check(app, settings)
     [stored] = (isolated_env / "reports-v1").iterdir()
     stored.write_bytes(content)
@@ -221,15 +231,13 @@ def test_an_unreadable_stored_report_is_a_miss(
 
 
 def test_a_stored_finding_of_the_wrong_shape_is_a_miss(
+    app: Path,
+    settings: Settings,
     tmp_path: Path,
-    pypi_index: LocalIndex,
-    flet_index: LocalIndex,
     analyses: list[object],
     isolated_env: Path,
 ) -> None:
-    app = _app(tmp_path / "app")
-    _edit_import(app, pytest.MonkeyPatch())
-    settings = _settings(pypi_index, flet_index, targets=("android",))
+    _import_httpx(app)
     cold = _check(app, settings)
     [stored] = (isolated_env / "reports-v1").iterdir()
     data = json.loads(stored.read_text())
@@ -250,10 +258,10 @@ def test_a_stored_finding_of_the_wrong_shape_is_a_miss(
 
 
 def test_unsaved_texts_are_inputs(
-    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex, analyses: list[object]
+    app: Path,
+    settings: Settings,
+    analyses: list[object],
 ) -> None:
-    app = _app(tmp_path / "app")
-    settings = _settings(pypi_index, flet_index, targets=("android",))
     disk = _check(app, settings)
     edited = {app / "main.py": "import anyio\nimport httpx\n"}
     unsaved = _check(app, settings, texts=edited)
@@ -270,11 +278,11 @@ def test_unsaved_texts_are_inputs(
 
 
 def test_a_check_without_fixes_reads_a_stored_report_with_them(
-    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex, analyses: list[object]
+    app: Path,
+    settings: Settings,
+    analyses: list[object],
 ) -> None:
-    app = _app(tmp_path / "app")
-    _edit_import(app, pytest.MonkeyPatch())
-    settings = _settings(pypi_index, flet_index, targets=("android",))
+    _import_httpx(app)
     without = _check(app, settings, fixes=False)
     assert without.fixes_later is not None
     assert not any(f.fixes for f in without.findings)
@@ -287,14 +295,13 @@ def test_a_check_without_fixes_reads_a_stored_report_with_them(
 
 
 def test_cli_json_is_byte_identical_cold_and_warm(
-    tmp_path: Path,
+    app: Path,
     capsys: pytest.CaptureFixture[str],
     pypi_index: LocalIndex,
     flet_index: LocalIndex,
     analyses: list[object],
 ) -> None:
-    app = _app(tmp_path / "app")
-    _edit_import(app, pytest.MonkeyPatch())
+    _import_httpx(app)
     cold = check(capsys, app, pypi_index, flet_index)
     warm = check(capsys, app, pypi_index, flet_index)
     assert len(analyses) == 1
@@ -326,14 +333,13 @@ def test_fix_from_a_stored_report(
 
 
 def test_no_cache_recomputes_and_stores_nothing(
-    tmp_path: Path,
+    app: Path,
     capsys: pytest.CaptureFixture[str],
     pypi_index: LocalIndex,
     flet_index: LocalIndex,
     analyses: list[object],
     isolated_env: Path,
 ) -> None:
-    app = _app(tmp_path / "app")
     first = check(capsys, app, pypi_index, flet_index, "--no-cache")
     assert not (isolated_env / "reports-v1").exists()
     check(capsys, app, pypi_index, flet_index)
@@ -343,15 +349,13 @@ def test_no_cache_recomputes_and_stores_nothing(
 
 
 def test_a_copied_cache_folder_keeps_its_reports(
+    app: Path,
+    settings: Settings,
     tmp_path: Path,
-    pypi_index: LocalIndex,
-    flet_index: LocalIndex,
     analyses: list[object],
     isolated_env: Path,
 ) -> None:
     """Where the cache lives is not an input: the reports are in it (a CI restores it anywhere)."""
-    app = _app(tmp_path / "app")
-    settings = _settings(pypi_index, flet_index, targets=("android",))
     cold = _check(app, settings)
     copy = tmp_path / "restored-cache"
     shutil.copytree(isolated_env, copy)
@@ -363,17 +367,15 @@ def test_a_copied_cache_folder_keeps_its_reports(
 @pytest.mark.parametrize("given", ["app", "app/requirements.txt", "."])
 def test_a_relative_path_is_read_back(
     given: str,
+    app: Path,
+    settings: Settings,
     tmp_path: Path,
-    pypi_index: LocalIndex,
-    flet_index: LocalIndex,
     analyses: list[object],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Findings locate files as the check was given them (`app/requirements.txt`)."""
-    app = _app(tmp_path / "app")
-    _edit_import(app, monkeypatch)
+    _import_httpx(app)
     monkeypatch.chdir(app if given == "." else tmp_path)
-    settings = _settings(pypi_index, flet_index, targets=("android",))
     cold = _check(Path(given), settings)
     assert cold.findings and all(f.location is not None for f in cold.findings)
     assert _check(Path(given), settings).findings == cold.findings
