@@ -35,6 +35,12 @@ class Run:
                 return dict(f)
         raise AssertionError(f"no {code} {package or ''} in {self.codes()}: {self.out}")
 
+    def first_fix(self, code: str, package: str, title: str) -> dict[str, Any]:
+        """The first fix of finding `code` on `package`, which must exist and start with `title`."""
+        fixes = self.finding(code, package)["fixes"]
+        assert fixes and fixes[0]["title"].startswith(title), fixes or self.out
+        return dict(fixes[0])
+
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> Run:
     """`fletlint <argv>` in this process: its exit code and what it printed."""

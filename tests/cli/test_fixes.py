@@ -62,12 +62,9 @@ def test_finding_carries_the_fix(
 ) -> None:
     code, package, applicability, title = CASES[case]
     app = fix_case(case, tmp_path)
-    run = check(capsys, app, pypi_index, flet_index)
-    fixes = run.finding(code, package)["fixes"]
-    assert fixes, run.out
-    assert fixes[0]["title"].startswith(title), fixes[0]
+    first = check(capsys, app, pypi_index, flet_index).first_fix(code, package, title)
     if applicability is not None:  # source_packages: safe once the sdist is known to be pure
-        assert fixes[0]["applicability"] == applicability
+        assert first["applicability"] == applicability
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -402,37 +399,61 @@ def test_flet_all_keeps_flet_on_phones_and_the_extra_on_desktops(
     assert _installs_everywhere(fixed.report) == []
 
 
+@pytest.mark.parametrize(
+    ("main_py", "offered"),
+    [
+        # desktoponly has no phone release: with the app importing it, no fix is the honest
+        # answer; not imported, or imported by an app that copes without it, the marker is.
+        ("import flet\nimport desktoponly\n", False),
+        ("import flet\n", True),
+        (
+            "import flet\ntry:\n    import desktoponly\n"
+            "except ImportError:\n    desktoponly = None\n",
+            True,
+        ),
+    ],
+    ids=["imported", "not-imported", "import-guarded"],
+)
 def test_no_marker_takes_an_imported_package_or_flet_off_phones(
-    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex
+    main_py: str, offered: bool, tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex
 ) -> None:
-    # desktoponly has no phone release: with the app importing it, no fix is the honest answer.
-    (tmp_path / "requirements.txt").write_text("flet==0.86.6\ndesktoponly==1.0.0\n")
-    (tmp_path / "main.py").write_text("import flet\nimport desktoponly\n")
+    project(tmp_path, "flet==0.86.6\ndesktoponly==1.0.0\n", main__py=main_py)
     report = _report(tmp_path, pypi_index, flet_index)
-    assert report.findings and all(not f.fixes for f in report.findings if f.code == "FL001")
-    guarded = (
-        "import flet\ntry:\n    import desktoponly\nexcept ImportError:\n    desktoponly = None\n"
-    )
-    for app in ("import flet\n", guarded):  # not imported, or the app copes without it
-        (tmp_path / "main.py").write_text(app)
-        report = _report(tmp_path, pypi_index, flet_index)
-        assert any(
-            t.startswith("keep desktoponly==1.0.0 off") for t in _fixes_of(report, "desktoponly")
-        )
-
-
-def test_target_arch_keeps_only_checked_abis(
-    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex
-) -> None:
-    # polars has no armeabi_v7a wheel; with only that ABI checked, keeping the other (unchecked)
-    # ABIs would be a fix nothing verified.
-    (tmp_path / "requirements.txt").write_text("polars==1.33.0\n")
-    report = _report(tmp_path, pypi_index, flet_index, targets=("android_24_armeabi_v7a",))
     assert report.findings
-    assert not any("target_arch" in t for t in _fixes_of(report, "polars"))
-    report = _report(tmp_path, pypi_index, flet_index, targets=("android",))
-    assert any(
-        t.startswith("build for arm64-v8a, x86_64 only") for t in _fixes_of(report, "polars")
+    assert any(f.fixes for f in report.findings if f.code == "FL001") is offered
+    titles = _fixes_of(report, "desktoponly")
+    assert any(t.startswith("keep desktoponly==1.0.0 off") for t in titles) is offered
+
+
+@pytest.mark.parametrize(
+    ("targets", "target_arch_fixes"),
+    [
+        # polars has no armeabi_v7a wheel; with only that ABI checked, keeping the other
+        # (unchecked) ABIs would be a fix nothing verified.
+        (("android_24_armeabi_v7a",), []),
+        (
+            ("android",),
+            [
+                "build for arm64-v8a, x86_64 only ([tool.flet.android].target_arch): "
+                "polars has no wheel for armeabi-v7a"
+            ],
+        ),
+    ],
+    ids=["only-armeabi-v7a-checked", "every-android-abi-checked"],
+)
+def test_target_arch_keeps_only_checked_abis(
+    targets: tuple[str, ...],
+    target_arch_fixes: list[str],
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+) -> None:
+    (tmp_path / "requirements.txt").write_text("polars==1.33.0\n")
+    report = _report(tmp_path, pypi_index, flet_index, targets=targets)
+    assert report.findings
+    titles = _fixes_of(report, "polars")
+    assert [t for t in titles if "target_arch" in t or t.startswith("build for")] == (
+        target_arch_fixes
     )
 
 
