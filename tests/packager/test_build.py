@@ -341,7 +341,32 @@ def test_never_replaces_a_folder_it_did_not_write(
     assert (folder / "assets" / "icon.txt").is_file()
 
 
-def test_an_interrupted_build_leaves_the_earlier_output(
+def an_interrupted_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("fletlint.packager.build.install_targets", interrupted)
+
+
+def a_killed_builds_staging(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # What a SIGKILLed build leaves: its staging folder, named by a process that is gone.
+    (tmp_path / f".out.tmp-{2**22 + 11}-x" / "site-packages").mkdir(parents=True)
+
+
+@pytest.mark.parametrize(
+    ("first", "meanwhile", "code"),
+    [
+        # Interrupted: the earlier output (every target) stays, not the android one begun.
+        ((), an_interrupted_install, 130),
+        # The next build removes a killed build's staging folder, and writes the same output.
+        (("--target", "android"), a_killed_builds_staging, 0),
+    ],
+    ids=["interrupted", "after-a-killed-build"],
+)
+def test_a_second_build_leaves_the_earlier_output_and_no_staging(
+    first: tuple[str, ...],
+    meanwhile: Callable[[Path, pytest.MonkeyPatch], None],
+    code: int,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
@@ -350,15 +375,11 @@ def test_an_interrupted_build_leaves_the_earlier_output(
 ) -> None:
     folder = app(tmp_path, "anyio\n")
     out = tmp_path / "out"
-    assert build(capsys, folder, out, pypi_index, flet_index).code == 0
+    assert build(capsys, folder, out, pypi_index, flet_index, *first).code == 0
     before = (out / "manifest.json").read_bytes()
-
-    def interrupted(*args: object, **kwargs: object) -> None:
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr("fletlint.packager.build.install_targets", interrupted)
+    meanwhile(tmp_path, monkeypatch)
     run = build(capsys, folder, out, pypi_index, flet_index, "--target", "android")
-    assert run.code == 130
+    assert run.code == code, run.err
     assert (out / "manifest.json").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["app", "out"]
 
@@ -500,22 +521,3 @@ def test_git_runs_no_hook_and_no_fsmonitor_of_the_project(
     run = build(capsys, folder, tmp_path / "out", pypi_index, flet_index, "--target", "android")
     assert run.code == 0, run.err + run.out
     assert not marker.exists(), "the project's git configuration ran a program"
-
-
-def test_the_next_build_removes_a_killed_builds_staging(
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    pypi_index: LocalIndex,
-    flet_index: LocalIndex,
-) -> None:
-    folder = app(tmp_path, "anyio\n")
-    out = tmp_path / "out"
-    assert build(capsys, folder, out, pypi_index, flet_index, "--target", "android").code == 0
-    # What a SIGKILLed build leaves: its staging folder, named by a process that is gone.
-    killed = tmp_path / f".out.tmp-{2**22 + 11}-x"
-    (killed / "site-packages").mkdir(parents=True)
-    before = (out / "manifest.json").read_bytes()
-    run = build(capsys, folder, out, pypi_index, flet_index, "--target", "android")
-    assert run.code == 0, run.err
-    assert (out / "manifest.json").read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["app", "out"]
