@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -22,8 +23,10 @@ from fletlint.linter.findings import (
     VersionChange,
 )
 from fletlint.linter.report_store import (
+    ReportStore,
     _decode,
     _encode,
+    _mark_used,
     canonical,
     code_files,
     installed_packages,
@@ -141,3 +144,17 @@ def test_code_files_change_with_any_file_of_the_package(tmp_path: Path) -> None:
     assert [path for path, _, _ in before] == ["rules/fl001.py"]
     (tmp_path / "rules" / "fl001.py").write_text("A = 22\n")
     assert code_files(tmp_path) != before
+
+
+def test_prune_removes_reports_unused_for_a_month(tmp_path: Path) -> None:
+    store = ReportStore(tmp_path)
+    old, recent, used = (tmp_path / f"{n}.json" for n in ("old", "recent", "used"))
+    for path in (old, recent, used):
+        path.write_text("{}")
+    long_ago = time.time() - 60 * 86400
+    os.utime(old, (long_ago, long_ago))
+    os.utime(used, (long_ago, long_ago))
+    _mark_used(used)  # read back by a check: in use again
+    store.prune()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["recent.json", "used.json"]
+    ReportStore(tmp_path / "missing").prune()  # no folder yet: nothing to do, no error

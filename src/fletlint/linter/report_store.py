@@ -24,6 +24,7 @@ import json
 import os
 import sys
 import threading
+import time
 import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
@@ -46,6 +47,8 @@ from fletlint.linter.sources.model import ProjectSpec
 from fletlint.linter.storage import store_in_cache
 
 _FORMAT = 1
+# Reports not read or written for this long are removed when another report is stored.
+UNUSED_FOR = 30 * 86400
 # A stored report larger than this is not read (a real one is a few hundred kilobytes at most).
 _MAX_BYTES = 64 * 1024 * 1024
 # Environment variables that change what a check answers, besides those pip's configuration and
@@ -300,6 +303,7 @@ class ReportStore:
         # An index that fails now but answered then (or the reverse) changes the findings.
         if _problem_set(source.problems) != _problem_set(stored.problems):
             return None
+        _mark_used(path)
         return stored
 
     def save(
@@ -317,6 +321,28 @@ class ReportStore:
             "findings": [_encode(f) for f in findings],
         }
         store_in_cache(self._path(inputs.slot), json.dumps(data).encode())
+        self.prune()
+
+    def prune(self, unused_for: float = UNUSED_FOR) -> None:
+        """Remove the reports no check has read or written for `unused_for` seconds (a project
+        deleted, settings no longer used, a temporary file a crash left)."""
+        cutoff = time.time() - unused_for
+        try:
+            with os.scandir(self.folder) as entries:
+                for entry in entries:
+                    if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
+                        Path(entry.path).unlink(missing_ok=True)
+        except OSError:  # another process pruning, or an unreadable folder: only costs space
+            return
+
+
+def _mark_used(path: Path) -> None:
+    """A report read back is in use: its change time is what pruning looks at (once a day)."""
+    try:
+        if path.stat().st_mtime < time.time() - 86400:
+            os.utime(path)
+    except OSError:
+        return
 
 
 def _locations(finding: Finding) -> list[Location]:
