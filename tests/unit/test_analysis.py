@@ -15,6 +15,7 @@ from fletlint.linter.analysis import Analysis, TargetResult, constraint_of, desc
 from fletlint.linter.findings import ChainLink, Location
 from fletlint.linter.index.model import CoreMetadata, DistFile, ProjectListing
 from fletlint.linter.resolve import Environment, file_fits, resolve, roots_for
+from fletlint.linter.rules import fl001_missing_phone_wheel
 from fletlint.linter.sources.model import DeclaredRequirement, ProjectSpec
 from fletlint.linter.targets import default_targets, select_targets
 
@@ -144,3 +145,16 @@ def test_a_requirement_nothing_satisfies_anywhere_is_no_phone_blocker(tmp_path: 
     analysis, result = _analysis(tmp_path, "gone>=2")
     assert not result.resolution.ok
     assert analysis.verdicts(result) == []
+
+
+def test_fl001_names_where_the_phone_stops_and_leaves_the_rest_to_fl004(tmp_path: Path) -> None:
+    analysis, _ = _analysis(tmp_path, "app")
+    [finding] = fl001_missing_phone_wheel.check(analysis)
+    assert (finding.package, finding.version, finding.location) == (
+        "native",
+        "1.0",
+        Location("requirements.txt", 1),
+    )
+    assert finding.message.endswith("(app==1.0 pins native==1.0)")
+    analysis, _ = _analysis(tmp_path, "gone>=2")
+    assert list(fl001_missing_phone_wheel.check(analysis)) == []

@@ -290,8 +290,8 @@ class Analysis:
         pip resolves the phone until a requirement has no candidate, and names that one: the
         phone resolution's conflicts. A package they name is a blocker when the requirements
         on it there allow a release on the desktop but none with a distribution for the target
-        (nothing on any platform is FL004's; a phone release that conflicts is FL001's
-        conflict finding).
+        (nothing on any platform is FL004's; phone releases in a combination the phone
+        refuses are FL001's conflict finding).
         """
         wanted: dict[NormalizedName, tuple[SpecifierSet, Conflict]] = {}
         for conflict in result.resolution.conflicts:

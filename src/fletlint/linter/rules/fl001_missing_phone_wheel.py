@@ -13,6 +13,7 @@ from fletlint.linter.analysis import (
 )
 from fletlint.linter.findings import ChainLink, Finding, PackageSubject, Severity
 from fletlint.linter.fixes import alternatives, flet_parts, marker, pin, target_arch
+from fletlint.linter.resolve import Resolution
 from fletlint.linter.rules.base import Rule
 from fletlint.linter.rules.grouping import group_verdicts, verdict_finding
 from fletlint.linter.rules.importing import findings_at_imports
@@ -73,11 +74,19 @@ def check(analysis: Analysis) -> Iterator[Finding]:
         yield verdict_finding(analysis, "FL001", Severity.ERROR, verdict, results, problem)
     yield from findings_at_imports(analysis, "FL001", _culprit, problem)
     for result in analysis.results:
-        if not result.unconstrained.ok or result.resolution.ok or result.resolution.gave_up:
+        if result.resolution.ok or result.resolution.gave_up or result.unconstrained.gave_up:
             continue
-        if not any(v.blocks_build for v in analysis.verdicts(result)):
-            # Every package has phone wheels somewhere, yet not in a combination the phone accepts.
-            yield _conflict_finding(analysis, result)
+        if any(v.blocks_build for v in analysis.verdicts(result)):
+            continue
+        desktop = result.unconstrained
+        if not desktop.ok and _named(result.resolution) <= _named(desktop):
+            continue  # the phone stops where the desktop does: FL004 names it
+        # Every package has phone wheels somewhere, yet not in a combination the phone accepts.
+        yield _conflict_finding(analysis, result)
+
+
+def _named(resolution: Resolution) -> set[str]:
+    return {conflict_name(c.requirement) for c in resolution.conflicts}
 
 
 def _conflict_finding(analysis: Analysis, result: TargetResult) -> Finding:
