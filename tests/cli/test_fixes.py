@@ -137,35 +137,37 @@ def test_diff_on_a_clean_project_exits_0(
     assert "No fixes" in run.err
 
 
-def test_fix_keeps_crlf_line_endings(
+@pytest.mark.parametrize(
+    ("before", "after", "summary"),
+    [
+        (
+            b"# db\r\nloosepar==1.0.0\r\nanyio\r\n",
+            b"# db\r\nloosepar==1.0.0\r\nloosechild==1.1.0\r\nanyio\r\n",
+            "Fixed 1 finding (0 remaining).",
+        ),
+        (
+            b"pydantic==2.12.5\nloosepar==1.0.0\n",
+            b"pydantic==2.11.7\nloosepar==1.0.0\nloosechild==1.1.0\n",
+            "Fixed 2 findings (0 remaining).",
+        ),
+    ],
+    ids=["keeps-crlf-line-endings", "two-fixes-in-one-file-both-land"],
+)
+def test_fix_rewrites_the_requirements_file(
+    before: bytes,
+    after: bytes,
+    summary: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     pypi_index: LocalIndex,
     flet_index: LocalIndex,
 ) -> None:
-    (tmp_path / "requirements.txt").write_bytes(b"# db\r\nloosepar==1.0.0\r\nanyio\r\n")
+    (tmp_path / "requirements.txt").write_bytes(before)
     run = check(capsys, tmp_path, pypi_index, flet_index, "--fix")
-    assert run.code == 0, run.err
-    assert (tmp_path / "requirements.txt").read_bytes() == (
-        b"# db\r\nloosepar==1.0.0\r\nloosechild==1.1.0\r\nanyio\r\n"
-    )
-    assert "Fixed 1 finding (0 remaining)." in run.err  # JSON keeps stdout for the report
+    assert run.code == 0, run.err + run.out
+    assert (tmp_path / "requirements.txt").read_bytes() == after
+    assert summary in run.err  # JSON keeps stdout for the report
     assert run.json()["findings"] == []
-
-
-def test_two_fixes_in_one_file_both_land(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    pypi_index: LocalIndex,
-    flet_index: LocalIndex,
-) -> None:
-    (tmp_path / "requirements.txt").write_text("pydantic==2.12.5\nloosepar==1.0.0\n")
-    run = check(capsys, tmp_path, pypi_index, flet_index, "--fix", fmt="text")
-    assert run.code == 0, run.out
-    assert "Fixed 2 findings (0 remaining)." in run.out
-    assert (tmp_path / "requirements.txt").read_text() == (
-        "pydantic==2.11.7\nloosepar==1.0.0\nloosechild==1.1.0\n"
-    )
 
 
 def test_text_output_shows_fixes(
