@@ -27,6 +27,7 @@ from fletlint.linter.report_store import (
     _decode,
     _encode,
     _mark_used,
+    _text_digest,
     canonical,
     code_files,
     installed_packages,
@@ -158,3 +159,18 @@ def test_prune_removes_reports_unused_for_a_month(tmp_path: Path) -> None:
     store.prune()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["recent.json", "used.json"]
     ReportStore(tmp_path / "missing").prune()  # no folder yet: nothing to do, no error
+
+
+def test_a_file_that_is_not_a_regular_file_is_never_read(tmp_path: Path) -> None:
+    """A FIFO would block a plain read and /dev/zero would never end: both are refused."""
+    os.mkfifo(tmp_path / "pipe.py")
+    (tmp_path / "zero.py").symlink_to("/dev/zero")
+    (tmp_path / "main.py").write_text("import anyio\n")
+    digests = {
+        n: _text_digest(tmp_path / n, {}) for n in ("pipe.py", "zero.py", "main.py", "no.py")
+    }
+    assert str(digests["pipe.py"]).startswith("unreadable: ")
+    assert str(digests["zero.py"]).startswith("unreadable: ")
+    assert digests["main.py"] == _text_digest(tmp_path / "main.py", {})
+    assert digests["main.py"] == _text_digest(tmp_path / "x", {tmp_path / "x": "import anyio\n"})
+    assert digests["no.py"] is None

@@ -40,8 +40,9 @@ from packaging.tags import Tag
 from packaging.version import Version
 
 from fletlint import __version__
-from fletlint.linter.findings import Finding, Location
+from fletlint.linter.findings import Finding, InputError, Location
 from fletlint.linter.index.model import IndexProblem, ProjectListing
+from fletlint.linter.project_files import read_project_bytes
 from fletlint.linter.resolve import Environment, Resolution, Wanted
 from fletlint.linter.sources.model import ProjectSpec
 from fletlint.linter.storage import store_in_cache
@@ -107,10 +108,13 @@ def _text_digest(path: Path, texts: Mapping[Path, str]) -> str | None:
     text = texts.get(Path(os.path.abspath(path)))
     if text is not None:
         return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except (OSError, ValueError):  # absent, a folder, unreadable: each reads differently
+    if not os.path.lexists(path):
         return None
+    try:
+        # As the check reads it: a FIFO, a device or a huge file is refused, never waited on.
+        return hashlib.sha256(read_project_bytes(path, what="file")).hexdigest()
+    except InputError as exc:  # a folder, not a regular file, too large: each reads differently
+        return f"unreadable: {exc.message}"
 
 
 def installed_packages(path: Sequence[str] | None = None) -> list[list[object]]:
@@ -332,7 +336,9 @@ class ReportStore:
                 for entry in entries:
                     if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
                         Path(entry.path).unlink(missing_ok=True)
-        except OSError:  # another process pruning, or an unreadable folder: only costs space
+        # Another process pruning, an unreadable folder, a NUL byte or a lone surrogate in its
+        # path: only costs space.
+        except (OSError, ValueError):
             return
 
 
@@ -341,7 +347,7 @@ def _mark_used(path: Path) -> None:
     try:
         if path.stat().st_mtime < time.time() - 86400:
             os.utime(path)
-    except OSError:
+    except (OSError, ValueError):
         return
 
 
