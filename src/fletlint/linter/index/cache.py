@@ -15,6 +15,7 @@ identity, is simply a miss. `prune` keeps the cache folders within CacheBounds.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -83,11 +84,12 @@ class CacheEntry:
             return None
         try:
             data = self.body_file.read_bytes()
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL byte or lone surrogate in the path
             return None
         if len(data) != self.length or hashlib.sha256(data).hexdigest() != self.identity:
             # Damaged: removed, so that storing the body again (same name) rewrites it.
-            self.body_file.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                self.body_file.unlink(missing_ok=True)
             return None
         return data
 
@@ -239,7 +241,7 @@ def _optional_str(value: object) -> str | None:
 def _has_size(path: Path, size: int) -> bool:
     try:
         return path.stat().st_size == size
-    except OSError:
+    except (OSError, ValueError):
         return False
 
 
@@ -248,11 +250,11 @@ def _drop_other_bodies(header: Path, keep: str) -> None:
     try:
         with os.scandir(header.parent) as found:
             names = [e.name for e in found if e.name.startswith(header.name + ".")]
-    except OSError:
+        for name in names:
+            if name != keep:
+                (header.parent / name).unlink(missing_ok=True)
+    except (OSError, ValueError):
         return
-    for name in names:
-        if name != keep:
-            (header.parent / name).unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------------------------- pruning
@@ -271,7 +273,13 @@ def prune(cache_dir: Path, folders: Mapping[str, int], bounds: CacheBounds) -> b
     `bounds.unused_for`, least recently used first. At most once per process and per
     `bounds.prune_every` (a stamp file); True when it pruned. Safe beside other processes:
     a file removed under a reader is a cache miss for it, never an error."""
-    cache_dir = Path(cache_dir)
+    try:
+        return _prune(Path(cache_dir), folders, bounds)
+    except (OSError, ValueError):  # an unusable cache folder only costs speed
+        return False
+
+
+def _prune(cache_dir: Path, folders: Mapping[str, int], bounds: CacheBounds) -> bool:
     with _pruned_lock:
         if cache_dir in _pruned:
             return False
@@ -281,7 +289,7 @@ def prune(cache_dir: Path, folders: Mapping[str, int], bounds: CacheBounds) -> b
     try:
         if now - stamp.stat().st_mtime < bounds.prune_every:
             return False
-    except OSError:
+    except FileNotFoundError:
         pass
     store_in_cache(stamp, b"")
     for retired in _RETIRED_FOLDERS:
@@ -311,7 +319,8 @@ def _prune_folder(folder: Path, budget: int, unused_for: float, now: float) -> N
             path = Path(entry.path)
             if entry.name.startswith(".tmp-"):
                 if now - info.st_mtime > _STALE_TEMP:
-                    path.unlink(missing_ok=True)
+                    with contextlib.suppress(OSError):
+                        path.unlink(missing_ok=True)
                 continue
             key = path.with_name(entry.name.split(".", 1)[0])
             used = max(info.st_mtime, info.st_atime)
@@ -323,5 +332,6 @@ def _prune_folder(folder: Path, budget: int, unused_for: float, now: float) -> N
         if total <= budget and now - last < unused_for:
             break
         for path in paths:
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # gone already, or not ours to remove
+                path.unlink(missing_ok=True)
         total -= size

@@ -215,7 +215,7 @@ class UnreachableHosts:
             return
         try:
             current = json.loads(self._path.read_bytes())
-        except (OSError, ValueError):
+        except (OSError, ValueError):  # ValueError: also a NUL byte in the path
             current = {}
         if not isinstance(current, dict):
             current = {}
