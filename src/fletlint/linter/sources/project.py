@@ -186,12 +186,14 @@ def _per_platform(lists: Mapping[str, Sequence[DeclaredRequirement]]) -> list[De
     result: list[DeclaredRequirement] = []
     platforms = list(lists)
     seen: set[DeclaredRequirement] = set()
+    # Sets, not the lists: 10,000 lines would otherwise cost 10,000² comparisons per platform.
+    members = {p: set(lists[p]) for p in platforms}
     for platform in platforms:
         for declared in lists[platform]:
             if declared.platform is not None:
                 result.append(declared)
                 continue
-            everywhere = all(declared in lists[p] for p in platforms)
+            everywhere = all(declared in members[p] for p in platforms)
             if everywhere:
                 if declared not in seen:
                     seen.add(declared)

@@ -7,10 +7,13 @@ editor buffers must win over the disk) and maps every requirement back to its li
 
 from __future__ import annotations
 
+import bisect
 import functools
 import os
 import re
-from collections.abc import Callable, Mapping
+import shlex
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +25,6 @@ from fletlint.linter.findings import InputError, Location
 from fletlint.linter.index.urls import redact_text
 from fletlint.linter.project_files import read_project_bytes
 from fletlint.linter.sources.model import DeclaredRequirement, IndexOptions
-from fletlint.linter.text_lines import LineIndex
 
 __all__ = ["RequirementsResult", "parse_requirement_text", "read_requirements"]
 
@@ -46,69 +48,110 @@ class RequirementsResult:
 
 @dataclass(frozen=True)
 class _LogicalLine:
-    """One line as pip sees it (continuations joined), with where each character came from."""
+    """One line as pip sees it (continuations joined), with where its characters came from."""
 
     number: int
     text: str
-    # (line, column) of every character of `text`, both 1-based.
-    positions: tuple[tuple[int, int], ...]
+    # (offset in `text`, line, column) where each physical piece of `text` starts, by offset;
+    # line and column are 1-based. One entry per piece, not per character: a 5 MB file stays small.
+    pieces: tuple[tuple[int, int, int], ...]
+
+    def _position(self, index: int) -> tuple[int, int]:
+        piece = bisect.bisect_right(self.pieces, index, key=lambda p: p[0]) - 1
+        start, line, column = self.pieces[max(piece, 0)]
+        return line, column + index - start
 
     def span(self, start: int, end: int, path: str) -> Location:
         """Location of text[start:end]; clamps so a bad offset still points at the line."""
-        if not self.positions:
+        if not self.text:
             return Location(path=path, line=self.number)
-        start = max(0, min(start, len(self.positions) - 1))
-        end = max(start + 1, min(end, len(self.positions)))
-        line, column = self.positions[start]
-        end_line, last_column = self.positions[end - 1]
+        start = max(0, min(start, len(self.text) - 1))
+        end = max(start + 1, min(end, len(self.text)))
+        line, column = self._position(start)
+        end_line, last_column = self._position(end - 1)
         return Location(path, line, column, end_line, last_column + 1)
 
 
-def _logical_lines(content: str) -> dict[int, _LogicalLine]:
-    """Mirror `pip_requirements_parser.join_lines`, keeping each character's position.
+def _comment_start(line: str) -> int:
+    """Where pip's comment starts in `line` (-1: none): the first `#` that begins the line or
+    follows whitespace, as `COMMENT_RE` (`(^|\\s+)(#.*)$`) finds it. The library splits with that
+    regular expression, which takes quadratic time on a long run of spaces; this is linear."""
+    found = line.find("#")
+    while found > 0 and not line[found - 1].isspace():
+        found = line.find("#", found + 1)
+    return found
 
-    The library's preprocess() numbers a joined line by its first physical line; the same numbering
-    is used here so its TextLines can be looked up by number. pip splits with str.splitlines() (a
-    form feed ends a line for pip), but positions are the editor's lines (linter/text_lines.py).
+
+def _requirement_part(line: str) -> str:
+    """What pip reads as the requirement and options of a logical line: the text before its
+    comment, stripped ("" for a comment or blank line), as `split_comments` yields it."""
+    cut = _comment_start(line)
+    return (line if cut < 0 else line[:cut]).strip()
+
+
+# What ends a line for str.splitlines(), hence for pip; only the first three end an editor's line.
+_PIP_LINE_BREAK = re.compile("\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_EDITOR_LINE_BREAKS = frozenset({"\r\n", "\n", "\r"})
+
+
+def _pip_lines(content: str) -> Iterator[tuple[str, int, int]]:
+    """`content.splitlines()` one line at a time, each with the editor's (line, column) of its
+    first character (linter/text_lines.py): pip's lines, the editor's positions."""
+    row, column, start = 1, 1, 0
+    for found in _PIP_LINE_BREAK.finditer(content):
+        yield content[start : found.start()], row, column
+        if found.group() in _EDITOR_LINE_BREAKS:
+            row, column = row + 1, 1
+        else:
+            column += found.end() - start
+        start = found.end()
+    if start < len(content):
+        yield content[start:], row, column
+
+
+def _logical_lines(content: str) -> Iterator[_LogicalLine]:
+    """pip_requirements_parser's `join_lines` over `str.splitlines()`, keeping positions.
+
+    A joined line is numbered by its first physical line, as the library numbers it. Lines are
+    produced one at a time, in time and memory linear in the text.
     """
-    result: dict[int, _LogicalLine] = {}
     parts: list[str] = []
-    positions: list[tuple[int, int]] = []
+    pieces: list[tuple[int, int, int]] = []
+    size = 0
     primary: int | None = None
-    where = LineIndex(content).position
-    offset = 0
 
-    def flush(number: int) -> None:
-        result[number] = _LogicalLine(number, "".join(parts), tuple(positions))
+    def add(text: str, row: int, column: int) -> None:
+        nonlocal size
+        if text:
+            parts.append(text)
+            pieces.append((size, row, column))
+            size += len(text)
+
+    def flush(number: int) -> _LogicalLine:
+        nonlocal size
+        line = _LogicalLine(number, "".join(parts), tuple(pieces))
         parts.clear()
-        positions.clear()
+        pieces.clear()
+        size = 0
+        return line
 
-    for number, raw in enumerate(content.splitlines(keepends=True), start=1):
-        line = raw.splitlines()[0]
-        # Every editor line break also ends a splitlines() line: within `line`, columns just count.
-        row, column = where(offset)
-        offset += len(raw)
-        is_comment = prp.COMMENT_RE.match(line) is not None
+    for number, (line, row, column) in enumerate(_pip_lines(content), start=1):
+        is_comment = line.lstrip().startswith("#")  # COMMENT_RE.match: whitespace, then `#`
         if not line.endswith("\\") or is_comment:
             if is_comment:
                 # The library prefixes comment lines with a space; that space exists nowhere.
-                parts.append(" ")
-                positions.append((row, column))
-            parts.append(line)
-            positions.extend((row, column + i) for i in range(len(line)))
-            flush(primary if primary is not None else number)
+                add(" ", row, column)
+            add(line, row, column)
+            yield flush(primary if primary is not None else number)
             primary = None
         else:
             if primary is None:
                 primary = number
             # The library strips backslashes at both ends (str.strip("\\")); track the left cut.
-            left = len(line) - len(line.lstrip("\\"))
             kept = line.strip("\\")
-            parts.append(kept)
-            positions.extend((row, column + left + i) for i in range(len(kept)))
+            add(kept, row, column + len(line) - len(line.lstrip("\\")))
     if primary is not None:
-        flush(primary)
-    return result
+        yield flush(primary)
 
 
 def _read_text(path: Path, texts: Mapping[Path, str], where: Location | None, what: str) -> str:
@@ -146,13 +189,66 @@ def _requirement(text: str) -> Requirement:
     return Requirement(text)
 
 
-@functools.lru_cache(maxsize=4096)
+# The library builds a new optparse parser for every line (a millisecond each: two minutes for a
+# 5 MB file) because appended options would accumulate in shared defaults. One parser per thread
+# (a parse keeps its state on the parser), with fresh lists for those defaults, parses the same.
+_LINE_PARSERS = threading.local()
+# Long lines are parsed, not remembered: a language server re-reading an edited file full of them
+# would keep every version.
+_REMEMBERED_LINE_CHARS = 1000
+
+
+def _pip_line_parser() -> Any:
+    parser = getattr(_LINE_PARSERS, "parser", None)
+    if parser is None:
+        parser = _LINE_PARSERS.parser = prp.build_parser()
+    return parser
+
+
+def _parse_line_now(text: str) -> tuple[str, Any, list[str]]:
+    """`pip_requirements_parser.get_line_parser()(text)`, with one parser reused."""
+    parser = _pip_line_parser()
+    defaults = parser.get_default_values()
+    for name, value in vars(defaults).items():
+        if isinstance(value, list):
+            setattr(defaults, name, list(value))
+    args_text, options_text = _break_args_options(text)
+    options, arguments = parser.parse_args(_split_options(options_text), defaults)
+    return args_text, options, arguments
+
+
+def _break_args_options(line: str) -> tuple[str, str]:
+    """`pip_requirements_parser.break_args_options`, linear (it pops the head of a list per
+    token): the options start at the first space-separated token that starts with `-`."""
+    found = line.find("-")
+    while found > 0 and line[found - 1] != " ":
+        found = line.find("-", found + 1)
+    if found < 0:
+        return line, ""
+    return line[: max(found - 1, 0)], line[found:]
+
+
+_SHLEX_SPECIAL = re.compile(r"['\"\\]")
+_SHLEX_WHITESPACE = re.compile(r"[ \t\r\n]+")
+
+
+def _split_options(text: str) -> list[str]:
+    """`shlex.split(text)`; without quotes or backslashes (`--hash=...` lines), a plain split on
+    shlex's whitespace gives the same words, without shlex's character-by-character loop."""
+    if _SHLEX_SPECIAL.search(text):
+        return shlex.split(text)
+    return [word for word in _SHLEX_WHITESPACE.split(text) if word]
+
+
+_parse_line_remembered = functools.lru_cache(maxsize=4096)(_parse_line_now)
+
+
 def _parse_line(text: str) -> tuple[str, Any, list[str]]:
-    """pip's parser of one logical line, remembered: it builds an optparse parser per call (a
-    millisecond), and a language server reads the same lines again on every keystroke. The
-    options it returns are only read."""
-    result: tuple[str, Any, list[str]] = prp.get_line_parser()(text)
-    return result
+    """pip's parser of one logical line, remembered: a language server reads the same lines again
+    on every keystroke. The options it returns are only read."""
+    if len(text) > _REMEMBERED_LINE_CHARS:
+        return _parse_line_now(text)
+    return _parse_line_remembered(text)
 
 
 def _origin(path: Path, root: Path) -> str:
@@ -252,14 +348,12 @@ class _Reader:
         self.seen.add((key, constraint))
         if path not in self.files:
             self.files.append(path)
-        lines = _logical_lines(content)
         parse_line = _parse_line
         origin = _origin(path, self.root)
-        for item in prp.preprocess(content):
-            if isinstance(item, prp.CommentLine):
+        for logical in _logical_lines(content):
+            text = _requirement_part(logical.text)
+            if not text:
                 continue
-            number, text = item
-            logical = lines.get(number) or _LogicalLine(number, text, ())
             text_start = len(logical.text) - len(logical.text.lstrip())
             line_location = logical.span(text_start, text_start + len(text), str(path))
             try:
