@@ -319,7 +319,7 @@ class Linter:
         )
         if not s.reuse_report:
             inputs = None  # neither read nor written
-        stored = reports.load(inputs, client) if inputs is not None else None
+        previous = reports.load(inputs, client) if inputs is not None else None
         reads = ListingsRead(client.listing)  # what the stored report is valid for
 
         store = ResolutionStore(self.cache_dir() / "resolutions-v1")
@@ -400,8 +400,8 @@ class Linter:
                 fixes_later=fixes_later,
             )
 
-        if stored is not None:
-            return report(list(stored.findings), stored.problems)
+        if previous is not None:
+            return report(list(previous.findings), previous.problems)
         analysis = Analysis(
             project,
             targets,
