@@ -1,11 +1,24 @@
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
+from typing import Any
 
+import pip_requirements_parser as prp
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fletlint.linter.findings import InputError, Location
-from fletlint.linter.sources.requirements import read_requirements
+from fletlint.linter.sources.requirements import (
+    _break_args_options,
+    _logical_lines,
+    _parse_line_now,
+    _requirement_part,
+    _split_options,
+    read_requirements,
+)
+from fletlint.linter.text_lines import split_lines
 
 
 def write(path: Path, text: str) -> Path:
@@ -186,3 +199,93 @@ def test_origin_relative_to_given_root(tmp_path: Path) -> None:
     req = write(tmp_path / "reqs" / "requirements.txt", "flet\n")
     (only,) = read_requirements(req, root=tmp_path).requirements
     assert only.origin == "reqs/requirements.txt"
+
+
+# pip_requirements_parser is the oracle for how lines are joined, split from their comments and
+# parsed; the reader has linear versions of those steps (the library's are quadratic on long runs
+# of spaces or tokens, and build a parser per line). Texts made of the characters that matter.
+_PIECES = st.sampled_from(
+    ["six", "a", "x#y", "#", " # c", " ", "\t", "\xa0", "\u3000", "\\", "\\\\", "-", "--hash=h",
+     " --hash=sha256:ab", "-e ./x", "-r r.txt", "--pre", "'", '"', "==1", "[x]", " ; os_name=='nt'",
+     "\n", "\r\n", "\r", "\x0c", "\x0b", "\x1c", "\x85", "\u2028", "\u2029"]
+)
+_TEXTS = st.lists(_PIECES, max_size=24).map("".join)
+_EXAMPLES = settings(max_examples=400, deadline=None, database=None)
+
+
+@_EXAMPLES
+@given(text=_TEXTS)
+def test_lines_and_comments_split_as_the_library_splits_them(text: str) -> None:
+    expected = [
+        (item.line_number, item.line)
+        for item in prp.preprocess(text)
+        if not isinstance(item, prp.CommentLine)
+    ]
+    ours = [(line.number, _requirement_part(line.text)) for line in _logical_lines(text)]
+    assert [(number, part) for number, part in ours if part] == expected
+
+
+@_EXAMPLES
+@given(text=_TEXTS)
+def test_every_character_of_a_logical_line_maps_to_itself_in_the_editor(text: str) -> None:
+    editor_lines = split_lines(text)
+    for line in _logical_lines(text):
+        for index, char in enumerate(line.text):
+            where = line.span(index, index + 1, "r.txt")
+            assert where.end_line == where.line and where.end_column == where.column + 1
+            found = editor_lines[where.line - 1][where.column - 1]
+            # The one character that exists nowhere: the space the library puts before a comment
+            # line; it is placed where the comment line starts, with the line's first character.
+            after = line.span(index + 1, index + 2, "r.txt")
+            synthetic = (
+                char == " "
+                and index + 1 < len(line.text)
+                and (after.line, after.column) == (where.line, where.column)
+            )
+            assert found == char or synthetic, (index, line)
+
+
+def _library_parse(text: str) -> Any:
+    try:
+        req, options, arguments = prp.get_line_parser()(text)
+    except prp.OptionParsingError as exc:
+        return ("error", exc.msg)
+    except ValueError as exc:
+        return ("error", str(exc))
+    return req, vars(options), arguments
+
+
+def _our_parse(text: str) -> Any:
+    try:
+        req, options, arguments = _parse_line_now(text)
+    except prp.OptionParsingError as exc:
+        return ("error", exc.msg)
+    except ValueError as exc:
+        return ("error", str(exc))
+    return req, vars(options), arguments
+
+
+@_EXAMPLES
+@given(text=st.lists(_PIECES.filter(lambda p: p not in "\r\n"), max_size=12).map(" ".join))
+def test_one_reused_option_parser_parses_as_a_new_parser_per_line(text: str) -> None:
+    # The same text twice: options appended on the first parse must not leak into the second.
+    assert _our_parse(text) == _library_parse(text)
+    assert _our_parse(text) == _library_parse(text)
+    assert _break_args_options(text) == prp.break_args_options(text)
+    expected: Any
+    try:
+        expected = shlex.split(text)
+    except ValueError as exc:
+        expected = str(exc)
+    try:
+        assert _split_options(text) == expected
+    except ValueError as exc:
+        assert str(exc) == expected
+
+
+def test_a_requirement_after_a_long_run_of_spaces_keeps_its_column(tmp_path: Path) -> None:
+    # The library's comment split takes quadratic time on such a run; this one is linear.
+    req = write(tmp_path / "requirements.txt", "six" + " " * 20_000 + "# why\n\\\n  numpy\n")
+    first, second = read_requirements(req).requirements
+    assert (first.text, first.location) == ("six", Location(str(req), 1, 1, 1, 4))
+    assert (second.text, second.location) == ("numpy", Location(str(req), 3, 3, 3, 8))
