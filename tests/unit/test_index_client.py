@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from packaging.version import Version
 
 from fletlint.linter.index.cache import default_cache_dir
@@ -17,26 +16,7 @@ from fletlint.linter.index.urls import make_source, redact_text, redact_url
 from tests.support.index_server import LocalIndex
 from tests.support.universe import Universe
 from tests.support.wheels import build_sdist, build_wheel, wheel_filename
-
-ClientFactory = Callable[..., IndexClient]
-
-
-@pytest.fixture
-def client_factory(isolated_env: Path) -> Iterator[ClientFactory]:
-    """Clients share the test's cache dir unless told otherwise; all are closed afterwards."""
-    made: list[IndexClient] = []
-
-    def factory(*sources: IndexSource | str, **options: object) -> IndexClient:
-        resolved = [s if isinstance(s, IndexSource) else make_source(s) for s in sources]
-        options.setdefault("cache_dir", isolated_env)
-        options.setdefault("timeout", 5.0)
-        client = IndexClient(resolved, **options)  # type: ignore[arg-type]
-        made.append(client)
-        return client
-
-    yield factory
-    for client in made:
-        client.close()
+from tests.unit.conftest import ClientFactory
 
 
 def _summary(files: tuple[DistFile, ...]) -> list[tuple[object, ...]]:

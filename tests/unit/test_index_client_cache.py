@@ -12,7 +12,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,32 +20,13 @@ from fletlint.linter.index import cache as cache_module
 from fletlint.linter.index import client as client_module
 from fletlint.linter.index.cache import CacheBounds, CacheEntry
 from fletlint.linter.index.client import IndexClient
-from fletlint.linter.index.model import IndexSource
 from fletlint.linter.index.urls import make_source
 from tests.conftest import MakeIndex
 from tests.support.index_server import LocalIndex
 from tests.support.wheels import build_wheel, wheel_filename
+from tests.unit.conftest import ClientFactory
 
-ClientFactory = Callable[..., IndexClient]
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def client_factory(isolated_env: Path) -> Iterator[ClientFactory]:
-    """Clients on the test's cache folder; each is closed when the test ends."""
-    made: list[IndexClient] = []
-
-    def factory(*sources: IndexSource | str, **options: object) -> IndexClient:
-        resolved = [s if isinstance(s, IndexSource) else make_source(s) for s in sources]
-        options.setdefault("cache_dir", isolated_env)
-        options.setdefault("timeout", 5.0)
-        client = IndexClient(resolved, **options)  # type: ignore[arg-type]
-        made.append(client)
-        return client
-
-    yield factory
-    for client in made:
-        client.close()
 
 
 @pytest.fixture
