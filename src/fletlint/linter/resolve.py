@@ -396,13 +396,24 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
         return found
 
     def is_satisfied_by(self, requirement: Wanted, candidate: Candidate) -> bool:
-        key = (requirement.specifier_key, candidate.version)
+        return self.meets(requirement, candidate.version)
+
+    def meets(self, requirement: Wanted, version: Version) -> bool:
+        """Whether the version satisfies the requirement's specifier (memoised)."""
+        key = (requirement.specifier_key, version)
         known = self._satisfies.get(key)
         if known is None:
-            known = self._satisfies[key] = requirement.specifier.contains(
-                candidate.version, prereleases=True
-            )
+            known = self._satisfies[key] = requirement.specifier.contains(version, prereleases=True)
         return known
+
+    def known_candidate(self, requirement: Wanted, version: Version) -> Candidate | None:
+        """The candidate find_matches gave for this release before (files not yanked), when the
+        constraint on its project allows it; None: ask find_matches."""
+        found = self._memo.candidates.get((requirement.name, version, requirement.extras, False))
+        constraint = self._constraints.get(requirement.name)
+        if found is None or (constraint is not None and not constraint.contains(version, True)):
+            return None
+        return found
 
     def get_dependencies(self, candidate: Candidate) -> list[Wanted]:
         key = (candidate.name, candidate.version, candidate.extras)
@@ -615,12 +626,48 @@ def resolve(
     memo: EnvironmentMemo | None = None,
 ) -> Resolution:
     """Resolve `roots` in `env`; `memo`: the check's memo for `env` (ResolverMemos.for_env)."""
+    # Requirements the resolver cannot tell apart (same project, extras and specifier: a file
+    # naming one package thousands of times) go to it once; each resolvelib round walks every
+    # requirement on a project. The copies come back as edges of their own. A failure is
+    # resolved again with every copy: which ones its conflict names depends on where it arose.
+    distinct: dict[tuple[str, str], list[int]] = {}
+    for index, root in enumerate(roots):
+        distinct.setdefault((root.identifier, root.specifier_key), []).append(index)
+    if len(distinct) < len(roots):
+        copies = {id(roots[group[0]]): group for group in distinct.values()}
+        resolution = _resolve(
+            source,
+            env,
+            [roots[g[0]] for g in distinct.values()],
+            constraints,
+            max_rounds,
+            memo,
+            roots,
+            copies,
+        )
+        if resolution.ok:
+            return resolution
+    return _resolve(source, env, roots, constraints, max_rounds, memo, roots, {})
+
+
+def _resolve(
+    source: PackageSource,
+    env: Environment,
+    distinct: Sequence[Wanted],
+    constraints: Mapping[NormalizedName, SpecifierSet] | None,
+    max_rounds: int,
+    memo: EnvironmentMemo | None,
+    roots: Sequence[Wanted],
+    copies: Mapping[int, list[int]],
+) -> Resolution:
+    """`resolve` of the `distinct` roots; `copies`: id of a root given -> indexes in `roots` of
+    the requirements it stands for (all of them, itself first)."""
     provider = Provider(source, env, constraints or {}, memo)
     recorder = _BacktrackRecorder()
     resolution = Resolution(env)
-    source.prefetch(r.name for r in roots)
+    source.prefetch(r.name for r in distinct)
     try:
-        state = _Resolution(provider, recorder).resolve(roots, max_rounds=max_rounds)
+        state = _Resolution(provider, recorder).resolve(distinct, max_rounds=max_rounds)
         result = _build_result(state)
     except (ResolutionImpossible, ResolutionTooDeep) as exc:
         resolution.consulted = provider.consulted
@@ -634,7 +681,24 @@ def resolve(
             )
     for identifier, criterion in result.criteria.items():
         child = canonicalize_name(identifier.split("[")[0])
+        # Declared requirements come first in a criterion (they are added before any pin), in
+        # the order given: with their copies, in the order of `roots` again.
+        declared = (
+            sorted(
+                index
+                for info in criterion.information
+                if info.parent is None
+                for index in copies[id(info.requirement)]
+            )
+            if copies
+            else []
+        )
+        for index in declared:
+            root = roots[index]
+            resolution.edges.append(Edge(None, child, root.text, root.declared))
         for info in criterion.information:
+            if copies and info.parent is None:
+                continue
             parent = info.parent.name if info.parent is not None else None
             if parent == child:
                 continue  # `pkg[extra]` → `pkg`: an internal step, not a dependency
@@ -651,6 +715,7 @@ def solution_from(
     releases: Mapping[NormalizedName, Version],
     constraints: Mapping[NormalizedName, SpecifierSet] | None = None,
     memo: EnvironmentMemo | None = None,
+    proven: set[str] | None = None,
 ) -> dict[str, Candidate] | None:
     """`releases` (another resolution's, say) as a resolution of `roots` in `env`, or None.
 
@@ -659,19 +724,36 @@ def solution_from(
     the requirements on it: fitting files, yanked and pre-release rules, constraints). Then a
     solution exists, and `resolve` (which backtracks until it finds one) succeeds too: a
     verdict without resolving. Not which releases `resolve` picks: those can differ.
+
+    `proven`: projects (identifiers) whose releases, with everything they need, an earlier
+    call with the same `releases`, environment and constraints found met; a call that finds
+    a solution adds its own. The walk does not go below them again. Kept only from walks
+    without pre-releases or yanked files, the only releases the final check looks at again.
     """
     provider = Provider(source, env, constraints or {}, memo)
+    # The roots first: most known resolutions that are no answer differ from a trial there.
+    for root in roots:
+        version = releases.get(root.name)
+        if version is None or not provider.meets(root, version):
+            return None
     wanted: dict[str, list[Wanted]] = {}
     chosen: dict[str, Candidate] = {}
     pending = list(roots)
     while pending:
         requirement = pending.pop()
         version = releases.get(requirement.name)
-        if version is None:
+        if version is None or not provider.meets(requirement, version):
             return None
         identifier = requirement.identifier
+        if identifier in chosen and identifier not in wanted:
+            continue  # proven, below
+        candidate = provider.known_candidate(requirement, version)
+        if proven is not None and identifier in proven and candidate is not None:
+            chosen[identifier] = candidate  # named (a root's release is asked), not walked
+            continue
         wanted.setdefault(identifier, []).append(requirement)
-        candidate = chosen.get(identifier)
+        if identifier in chosen:
+            continue
         if candidate is None:
             matches = provider.find_matches(
                 identifier, {identifier: iter([requirement])}, {identifier: iter(())}
@@ -679,14 +761,22 @@ def solution_from(
             candidate = next((c for c in matches if c.version == version), None)
             if candidate is None:
                 return None
-            chosen[identifier] = candidate
-            pending.extend(provider.get_dependencies(candidate))
-        elif not provider.is_satisfied_by(requirement, candidate):
-            return None
+        chosen[identifier] = candidate
+        pending.extend(provider.get_dependencies(candidate))
+    # Each release meets every requirement on it. What else could keep the resolver from
+    # picking it depends on all of them together: pre-releases (and yanked files, which
+    # known_candidate never gives): find_matches says.
+    plain = True
     for identifier, requirements in wanted.items():
+        candidate = chosen[identifier]
+        if not candidate.version.is_prerelease and not any(f.yanked for f in candidate.files):
+            continue
+        plain = False
         matches = provider.find_matches(
             identifier, {identifier: iter(requirements)}, {identifier: iter(())}
         )
-        if not any(c is chosen[identifier] for c in matches):
+        if not any(c is candidate for c in matches):
             return None
+    if proven is not None and plain:
+        proven.update(chosen)
     return chosen

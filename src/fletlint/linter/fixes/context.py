@@ -11,17 +11,31 @@ import tomlkit
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
+from packaging.version import Version
 from tomlkit.items import Array
 
 from fletlint.linter.analysis import Analysis, TargetResult
 from fletlint.linter.findings import Edit, Finding, Fix, Location
 from fletlint.linter.fixes import text as tx
-from fletlint.linter.resolve import Environment, file_fits, roots_for
+from fletlint.linter.resolve import (
+    Environment,
+    Resolution,
+    ResolvedPackage,
+    ResolverMemos,
+    Wanted,
+    file_fits,
+    roots_for,
+    solution_from,
+)
 from fletlint.linter.sources.model import DeclaredRequirement
 from fletlint.linter.targets import Target
 
 # (package, replacement, reason), as `Settings.alternatives` carries them.
 AlternativeEntry = tuple[str, str, str]
+# How many known resolutions a trial is checked against before it is resolved: the newest of
+# its own environment (a phone target, held out or not; a desktop), then the newest of any.
+_WITNESSES_OF_ITS_OWN = 4
+_WITNESSES = 6
 
 
 @dataclass
@@ -32,6 +46,54 @@ class FixContext:
     # What each verified fix changes in the requirements: applying all safe fixes together is
     # verified again from these (`verify_together`).
     changes: dict[Fix, RequirementChange] = field(default_factory=dict)
+    # The releases of every successful resolution the check has seen (newest last): a trial
+    # whose requirements they already satisfy installs, and only that verdict is asked of it.
+    _known: list[tuple[str, dict[NormalizedName, Version]]] = field(default_factory=list)
+    _known_keys: set[frozenset[tuple[NormalizedName, Version]]] = field(default_factory=set)
+    _memos: ResolverMemos = field(default_factory=ResolverMemos)
+    # (id of known releases, id of an environment's memo) -> what solution_from proved there.
+    _proven: dict[tuple[int, int], set[str]] = field(default_factory=dict)
+    # The analysis whose resolutions answer verdicts only (see `_verdict`).
+    verdicts: Analysis = field(init=False)
+
+    def __post_init__(self) -> None:
+        for result in self.analysis.results:
+            self._learn(result.resolution)
+            self._learn(result.unconstrained)
+        # Without an index nothing resolves, and the analysis says so (None): keep its answer.
+        resolver = self._verdict if self.analysis.source is not None else self.analysis.resolver
+        self.verdicts = dataclasses.replace(self.analysis, resolver=resolver)
+
+    def _learn(self, resolution: Resolution | None) -> Resolution | None:
+        if resolution is not None and resolution.ok and resolution.packages:
+            releases = {n: p.version for n, p in resolution.packages.items()}
+            key = frozenset(releases.items())
+            if key not in self._known_keys:
+                self._known_keys.add(key)
+                self._known.append((_family(resolution.env), releases))
+        return resolution
+
+    def _verdict(self, env: Environment, roots: Sequence[Wanted]) -> Resolution:
+        """Whether `roots` install in `env`, as a resolution good for its `ok` only: from a
+        known resolution that already solves them, else resolved (and then known)."""
+        source = self.analysis.source
+        family = _family(env)
+        newest = self._known[::-1]
+        own = [r for f, r in newest if f == family][:_WITNESSES_OF_ITS_OWN]
+        others = [r for f, r in newest if f != family][: _WITNESSES - len(own)]
+        for releases in own + others if source is not None else []:
+            assert source is not None
+            memo = self._memos.for_env(env)
+            proven = self._proven.setdefault((id(releases), id(memo)), set())
+            constraints = self.analysis.constraints
+            chosen = solution_from(source, env, roots, releases, constraints, memo, proven)
+            if chosen is not None:
+                packages = {
+                    c.name: ResolvedPackage(c.name, c.version, c.files) for c in chosen.values()
+                }
+                return Resolution(env, packages)
+        resolved = self._learn(self.analysis.resolve(env, roots))
+        return resolved if resolved is not None else Resolution(env, error="nothing to resolve")
 
     def remember(
         self,
@@ -73,8 +135,9 @@ class FixContext:
             if change.package:
                 covered.add(canonicalize_name(change.package))
         combined = [rewritten.get(i, d) for i, d in enumerate(requirements)] + added
-        if not self.desktop_accepts(combined):
+        if not self.desktop_releases_exist(combined):
             return False
+        verdicts = self.verdicts
         for result in analysis.results:
             if not result.unconstrained.ok:
                 continue
@@ -84,16 +147,16 @@ class FixContext:
                 for v in analysis.verdicts(result)
                 if v.blocks_build and v.blocker.name not in covered
             }
-            phone = analysis.resolve_held_out(result, held, combined, env)
+            phone = verdicts.resolve_held_out(result, held, combined, env)
             if phone is None or not phone.ok:
                 return False
             desktop_env = result.unconstrained.env
-            desktop = analysis.resolve(
+            desktop = verdicts.resolve(
                 desktop_env, roots_for(combined, desktop_env, result.target.platform)
             )
             if desktop is None or not desktop.ok:
                 return False
-        return True
+        return self._linux_resolves(combined)
 
     # -- reading the project --------------------------------------------------------------------
 
@@ -289,8 +352,11 @@ class FixContext:
         Windows markers) must accept the requirements: a fix that trades one failure for
         another is no fix.
         """
-        analysis = self.analysis
-        if analysis.source is None or not self.desktop_accepts(requirements):
+        analysis, verdicts = self.analysis, self.verdicts
+        # Cheap checks first, then the trials most likely to fail (the finding's targets), the
+        # desktops last: each trial that installs is a known resolution the next ones may need
+        # no resolution of their own for (`_verdict`).
+        if analysis.source is None or not self.desktop_releases_exist(requirements):
             return False
         extra = frozenset(canonicalize_name(n) for n in sdist_names)
         blocked = canonicalize_name(finding.package) if finding.package else None
@@ -302,17 +368,24 @@ class FixContext:
             platform = result.target.platform
             if result.target.name in finding.targets:
                 others = self.other_culprits(finding, result)
-                phone = analysis.resolve_held_out(result, others, requirements, env)
+                phone = verdicts.resolve_held_out(result, others, requirements, env)
                 if phone is None or not phone.ok:
                     return False
             elif result.resolution.ok:
-                phone = analysis.resolve(env, roots_for(requirements, env, platform))
+                phone = verdicts.resolve(env, roots_for(requirements, env, platform))
                 if phone is None or not phone.ok:
                     return False
             desktop_env = result.unconstrained.env
             if not result.unconstrained.ok or desktop_env.key in desktops:
                 continue
-            desktop = analysis.resolve(desktop_env, roots_for(requirements, desktop_env, platform))
+            roots = roots_for(requirements, desktop_env, platform)
+            # Which release of the blocked package the desktop picks is asked below: a verdict
+            # answers it only when the roots pin that release.
+            picks = blocked is not None and result.target.name in finding.targets
+            if picks and not any(w.name == blocked and _pins_one(w) for w in roots):
+                desktop = self._learn(analysis.resolve(desktop_env, roots))
+            else:
+                desktop = verdicts.resolve(desktop_env, roots)
             desktops[desktop_env.key] = desktop is not None and desktop.ok
             if desktop is None or not desktop.ok:
                 return False
@@ -322,7 +395,7 @@ class FixContext:
                 and not self._installs(desktop.packages.get(blocked), env)
             ):
                 return False
-        return True
+        return self._linux_resolves(requirements)
 
     def _installs(self, package: object, env: Environment) -> bool:
         # The package the desktop picks must install on the phone too, or the phone backtracks.
@@ -347,21 +420,27 @@ class FixContext:
         the requirements that apply to one project admit at least one release together
         (`numpy==2.2.6; platform_system != "Android"` next to `numpy==2.2.2` does not), and
         on Linux they resolve."""
+        return self.desktop_releases_exist(requirements) and self._linux_resolves(requirements)
+
+    def _linux_resolves(self, requirements: Sequence[DeclaredRequirement]) -> bool:
         results = self.analysis.results
         if not results:
             return True
-        for index, env in enumerate(desktop_environments(results[0].target)):
-            roots = roots_for(requirements, env, None)
+        linux = desktop_environments(results[0].target)[0]
+        resolved = self.verdicts.resolve(linux, roots_for(requirements, linux, None))
+        return resolved is None or resolved.ok
+
+    def desktop_releases_exist(self, requirements: Sequence[DeclaredRequirement]) -> bool:
+        """The cheap half of `desktop_accepts`: on Linux, macOS and Windows the requirements
+        that apply to one project admit at least one release together."""
+        results = self.analysis.results
+        for env in desktop_environments(results[0].target) if results else ():
             wanted: dict[str, SpecifierSet] = {}
-            for root in roots:
+            for root in roots_for(requirements, env, None):
                 wanted[root.name] = wanted.get(root.name, SpecifierSet()) & root.specifier
             for name, specifier in wanted.items():
                 releases = {f.version for f in self.analysis.listing(name).files}
                 if releases and not any(specifier.contains(v, True) for v in releases):
-                    return False
-            if index == 0:
-                resolved = self.analysis.resolve(env, roots)
-                if resolved is not None and not resolved.ok:
                     return False
         return True
 
@@ -382,6 +461,16 @@ _DESKTOPS = (
     {"platform_system": "Darwin", "sys_platform": "darwin", "platform_machine": "arm64"},
     {"platform_system": "Windows", "sys_platform": "win32", "platform_machine": "AMD64"},
 )
+
+
+def _family(env: Environment) -> str:
+    """The environment a trial's is a variant of: held-out ones are their phone target's."""
+    return env.key.split("|", 1)[0]
+
+
+def _pins_one(requirement: Wanted) -> bool:
+    """Whether the requirement allows one release only (`==1.2`, not `==1.*`)."""
+    return any(s.operator == "==" and "*" not in s.version for s in requirement.specifier)
 
 
 def desktop_environments(target: Target) -> list[Environment]:

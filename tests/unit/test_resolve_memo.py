@@ -1,0 +1,170 @@
+"""The resolver's memos change its cost, never its answer: the memoised loop picks what resolvelib
+picks, repeated requirements resolve as one, and a known resolution answers a trial's verdict."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+from resolvelib import BaseReporter, ResolutionImpossible, Resolver
+
+from fletlint.linter.analysis import Analysis
+from fletlint.linter.fixes.context import FixContext
+from fletlint.linter.resolve import (
+    Environment,
+    EnvironmentMemo,
+    Provider,
+    Resolution,
+    Wanted,
+    resolve,
+    solution_from,
+)
+from fletlint.linter.sources.project import load_project
+from tests.unit.test_resolve_budget import ENV, PlainSource, _root, _walk_back
+
+
+def _universe() -> PlainSource:
+    """A few projects whose newest releases do not go together: the resolver backtracks."""
+    return PlainSource(
+        {
+            "app": {"1.0": ["web>=1", "db"], "2.0": ["web>=2", "db>=2"]},
+            "web": {"1.0": ["core<2"], "2.0": ["core>=2", "tls"], "2.1": ["core>=3"]},
+            "db": {"1.0": ["core"], "2.0": ["core<3", "tls<2"]},
+            "core": {"1.0": [], "2.0": [], "3.0": []},
+            "tls": {"1.0": [], "2.0": [], "2.1b1": []},
+        }
+    )
+
+
+def _stock(source: PlainSource, roots: Sequence[Wanted]) -> dict[str, str] | None:
+    """What resolvelib's own Resolver picks with the same provider."""
+    provider = Provider(source, ENV, {})
+    resolver: Resolver[Wanted, object, str] = Resolver(provider, BaseReporter())  # type: ignore[arg-type]
+    try:
+        result = resolver.resolve(roots, max_rounds=10_000)
+    except ResolutionImpossible:
+        return None
+    return {c.name: str(c.version) for c in result.mapping.values()}  # type: ignore[attr-defined]
+
+
+def _picked(resolution: Resolution) -> dict[str, str] | None:
+    if not resolution.ok:
+        return None
+    return {n: str(p.version) for n, p in resolution.packages.items()}
+
+
+def test_the_memoised_loop_picks_what_resolvelib_picks() -> None:
+    cases = [
+        (_universe(), ["app"]),
+        (_universe(), ["app", "tls>=2"]),
+        (_universe(), ["app==2.0", "core<2"]),  # impossible
+        (_walk_back(40), ["top"]),
+    ]
+    for source, texts in cases:
+        roots = [_root(t) for t in texts]
+        assert _picked(resolve(source, ENV, roots)) == _stock(source, roots), texts
+
+
+def test_a_shared_memo_gives_every_resolution_the_same_answer() -> None:
+    source = _universe()
+    memo = EnvironmentMemo(ENV)
+    first = resolve(source, ENV, [_root("app")], memo=memo)
+    other = resolve(source, ENV, [_root("db==1.0")], memo=memo)
+    again = resolve(source, ENV, [_root("app")], memo=memo)
+    assert _picked(first) == _picked(again) == _picked(resolve(_universe(), ENV, [_root("app")]))
+    assert _picked(other) == {"db": "1.0", "core": "3.0"}
+    # Each release's metadata was read once for the three resolutions.
+    assert max(source.reads.values()) == 1
+
+
+def test_ten_thousand_lines_naming_one_package_resolve_as_one() -> None:
+    source = PlainSource({"pkg": {"1.0": [], "2.0": [], "3.0": ["dep"]}, "dep": {"1": []}})
+    texts = [f"pkg>={i % 3}" for i in range(10_000)]
+    roots = [_root(t) for t in texts]
+    resolution = resolve(source, ENV, roots)
+    assert _picked(resolution) == _picked(resolve(source, ENV, [_root("pkg>=2")]))
+    assert _picked(resolution) == {"pkg": "3.0", "dep": "1"}
+    # Every line is an edge of its own, in the order of the file.
+    assert [e.text for e in resolution.edges if e.parent is None] == texts
+    assert [e.child for e in resolution.edges if e.parent is not None] == ["dep"]
+
+
+def test_repeated_lines_that_conflict_name_what_one_pass_names() -> None:
+    source = PlainSource({"pkg": {"1.0": [], "2.0": []}})
+    texts = ["pkg>=2", "pkg>=2", "pkg<2", "pkg>=2"]
+    resolution = resolve(source, ENV, [_root(t) for t in texts])
+    assert not resolution.ok
+    # resolvelib stops at the line that leaves nothing: the lines before it, and it.
+    assert [c.requirement for c in resolution.conflicts] == ["pkg>=2", "pkg>=2", "pkg<2"]
+
+
+def test_a_known_resolution_answers_whether_a_trial_installs() -> None:
+    source = _universe()
+    known = resolve(source, ENV, [_root("app")])
+    releases = {n: p.version for n, p in known.packages.items()}
+    assert solution_from(source, ENV, [_root("app")], releases) is not None
+    # A root the known releases meet: still a solution; one they do not: ask the resolver.
+    assert solution_from(source, ENV, [_root("app"), _root("core>=2")], releases) is not None
+    assert solution_from(source, ENV, [_root("app"), _root("core<2")], releases) is None
+    assert solution_from(source, ENV, [_root("app"), _root("left-pad")], releases) is None
+
+
+def test_a_known_resolution_is_no_answer_where_the_resolver_could_not_pick_it() -> None:
+    source = _universe()
+    # A pre-release only a specifier that names one allows (pip's rule).
+    assert (
+        solution_from(source, ENV, [_root("tls")], {canonicalize_name("tls"): Version("2.1b1")})
+        is None
+    )
+    assert (
+        solution_from(
+            source, ENV, [_root("tls>=2.1b1")], {canonicalize_name("tls"): Version("2.1b1")}
+        )
+        is not None
+    )
+    # A release with no file for the environment.
+    phone = Environment("phone", "3.12", ENV.markers, frozenset())
+    assert (
+        solution_from(source, phone, [_root("tls")], {canonicalize_name("tls"): Version("2.0")})
+        is None
+    )
+
+
+def test_a_trial_is_resolved_once_and_one_a_known_resolution_solves_not_at_all(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "requirements.txt").write_text("app\n")
+    source = _universe()
+    resolved: list[list[str]] = []
+
+    def resolver(env: Environment, roots: Sequence[Wanted]) -> Resolution:
+        resolved.append([r.text for r in roots])
+        return resolve(source, env, roots)
+
+    analysis = Analysis(
+        load_project(tmp_path), (), [], (), source.listing, source=source, resolver=resolver
+    )
+    ctx = FixContext(analysis)
+    first = ctx.verdicts.resolve(ENV, [_root("app")])
+    again = ctx.verdicts.resolve(ENV, [_root("app")])
+    pinned = ctx.verdicts.resolve(ENV, [_root("app"), _root("core==2.0")])
+    assert first is not None and again is not None and pinned is not None
+    assert first.ok and again.ok and pinned.ok
+    assert resolved == [["app"]]
+    # A trial no known resolution solves is resolved; a failure is never assumed.
+    failed = ctx.verdicts.resolve(ENV, [_root("app==2.0"), _root("core<2")])
+    assert failed is not None and not failed.ok
+    assert resolved == [["app"], ["app==2.0", "core<2"]]
+
+
+def test_requirement_keys_are_taken_once() -> None:
+    wanted = Wanted(
+        canonicalize_name("Pkg"), frozenset({"x"}), Requirement("pkg>=1,<2").specifier, "t"
+    )
+    assert wanted.identifier == "pkg[x]"
+    assert wanted.specifier_key == "<2,>=1"
+    assert not wanted.exact
+    assert _root("pkg==1.0").exact and not _root("pkg==1.*").exact
