@@ -38,10 +38,12 @@ UNIVERSES = sorted(CAPTURED.glob("*.json"))
 MAX_ROUNDS = 2_000
 # Captured universes where fletlint disagrees with pip today, by test, with the cause.
 LANGCHAIN = (
-    "issue 7: langchain + openai + flet at Python 3.14. pip backtracks langchain from 1.5.2 to "
-    "0.0.27 (pydantic 2 needs a pydantic-core the phone lacks, so pydantic 1.10.27, which "
-    "langchain 0.0.27 allows) and installs in 212 rounds; fletlint's resolver spends its whole "
-    "budget backtracking on pydantic and reports FL007 (tests/oracle/captured/README.md)"
+    "issue 7: langchain + openai + flet at Python 3.14. No pydantic 2 installs on the phone (each "
+    "pins a pydantic-core Flet's index lacks for 3.14), so pip walks langchain back from 1.5.2 to "
+    "0.0.27 and openai to 3.3.0 and installs in 212 rounds; fletlint's resolver lacks pip's "
+    "narrow_requirement_selection (decide the backtrack causes and their parents first), "
+    "backtracks unrelated pins (packaging, oauthlib) and spends its budget: FL007 "
+    "(tests/oracle/captured/README.md)"
 )
 KNOWN: dict[str, dict[str, str]] = {
     "test_verdict_is_pips": {"flet-langchain-openai": LANGCHAIN},
