@@ -41,6 +41,7 @@ from tests.oracle.captured import (
     ReleaseData,
     is_phone,
     is_pure,
+    load_captured,
 )
 from tests.oracle.recording_proxy import RecordingProxy, parse_metadata
 from tests.support.pip_oracle import run_pip
@@ -154,6 +155,26 @@ def drop_unasked_extras(index: IndexData, asked: Mapping[str, set[str]]) -> None
             release["requires"] = kept
 
 
+def merge_index(index: IndexData, earlier: IndexData) -> IndexData:
+    """Both captures' releases of one index; where only one read a release's metadata, its."""
+    merged: IndexData = {}
+    for project in sorted({*index, *earlier}):
+        mine = dict(index.get(project, {}))
+        for version, release in earlier.get(project, {}).items():
+            if version not in mine or mine[version]["requires"] is None:
+                mine[version] = release
+        merged[project] = dict(sorted(mine.items(), key=lambda item: Version(item[0])))
+    return merged
+
+
+def merge(data: CapturedData, old: CapturedData) -> None:
+    """Add an earlier capture's releases, reads and answers to `data`."""
+    data["pypi"] = merge_index(data["pypi"], old["pypi"])
+    data["flet"] = merge_index(data["flet"], old["flet"])
+    data["reference"] = {**old["reference"], **data["reference"]}
+    data["fletlint"] = {"earlier": old["fletlint"], **data["fletlint"]}
+
+
 def check_project(root: Path, roots: Iterable[str]) -> Path:
     project = root / "app"
     project.mkdir(parents=True, exist_ok=True)
@@ -188,7 +209,7 @@ def run_pip_references(
 
 
 def run_fletlint_reference(
-    base: str, roots: list[str], targets: list[Target], work: Path
+    base: str, roots: list[str], targets: list[Target], work: Path, max_rounds: int | None
 ) -> dict[str, Any]:
     """fletlint's answer (per target, and its findings) on the real PyPI."""
     settings = Settings(
@@ -199,7 +220,8 @@ def run_fletlint_reference(
         use_pip_config=False,
         cache_dir=work / "fletlint-cache",
     )
-    with Linter(settings, environ={}) as linter:
+    environ = {"FLETLINT_MAX_ROUNDS": str(max_rounds)} if max_rounds else {}
+    with Linter(settings, environ=environ) as linter:
         report = linter.check(check_project(work, roots), fixes=False)
     fletlint: dict[str, Any] = {
         "results": {
@@ -234,6 +256,10 @@ def main(argv: list[str] | None = None) -> int:
         action="store_false",
         help="record pip's reads only (fletlint's resolution may take long)",
     )
+    parser.add_argument(
+        "--max-rounds", type=int, default=None, help="fletlint's budget (default: its own)"
+    )
+    parser.add_argument("--merge", action="store_true", help="add to the universe already in --out")
     args = parser.parse_args(argv)
     names = set(args.target or ["android_24_arm64_v8a"])
     targets = [t for t in all_targets(args.python) if t.name in names]
@@ -243,7 +269,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as work, proxy.serving() as base:
         reference = run_pip_references(base, args.roots, targets, Path(work))
         if args.fletlint:
-            fletlint = run_fletlint_reference(base, args.roots, targets, Path(work))
+            fletlint = run_fletlint_reference(
+                base, args.roots, targets, Path(work), args.max_rounds
+            )
     recording = proxy.recording
     pages = {
         index: {p: proxy.page_files(index, p) for p in sorted(recording.pages[index])}
@@ -265,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
         pypi=captured_index(pages["pypi"], recording.metadata["pypi"]),
         flet=captured_index(pages["flet"], recording.metadata["flet"]),
     )
+    if args.merge and args.out.exists():
+        merge(data, load_captured(args.out))
     asked = requested_extras(data["roots"], (data["pypi"], data["flet"]))
     drop_unasked_extras(data["pypi"], asked)
     drop_unasked_extras(data["flet"], asked)
