@@ -1,6 +1,8 @@
 """`fletlint`: argument parsing, exit codes, and the choice of renderer. No analysis lives here.
 
 Exit codes follow ruff: 0 nothing at error level, 1 errors found, 2 bad usage or unreadable input.
+The engine, rich and every other heavy module are imported by the command that needs them:
+`--version` and `--help` load argparse alone, `check --format json` no rich.
 """
 
 from __future__ import annotations
@@ -11,15 +13,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-
-from rich.console import Console
+from typing import TYPE_CHECKING
 
 from fletlint import __version__, cli_build
-from fletlint.config import settings_for
-from fletlint.linter.engine import FLET_INDEX_URL, Linter, Report, Settings
-from fletlint.linter.findings import InputError
-from fletlint.linter.index.urls import redact_text
-from fletlint.linter.rules import RULES
+from fletlint.cli_output import Streams
+from fletlint.linter.defaults import FLET_INDEX_URL
+
+if TYPE_CHECKING:
+    from fletlint.linter.engine import Report, Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github")
@@ -142,6 +143,8 @@ def add_project_options(parser: argparse.ArgumentParser) -> None:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
+    from fletlint.config import settings_for
+
     # None / () mean "not on the command line": `[tool.fletlint]` then decides (config.py).
     return settings_for(
         args.path,
@@ -166,48 +169,42 @@ def settings_from(args: argparse.Namespace) -> Settings:
     )
 
 
-def run_check(args: argparse.Namespace, out: Console, err: Console) -> int:
+def run_check(args: argparse.Namespace, streams: Streams) -> int:
+    from fletlint.linter.engine import Linter
+
     settings = settings_from(args)
-    progress = err.status("reading indexes…") if err.is_terminal else None
-
-    def on_progress(message: str) -> None:
-        if progress is not None:
-            progress.update(message)
-
     with Linter(settings) as linter:
         if args.fix or args.diff:
             from fletlint import cli_fix
 
-            return cli_fix.run(args, linter, out, err, emit)
-        if progress is not None:
-            with progress:
-                report = linter.check(args.path, on_progress=on_progress)
-        else:
-            report = linter.check(args.path)
-    emit(report, args.format, out)
+            return cli_fix.run(args, linter, streams, emit)
+        with streams.progress("reading indexes…", drawn=args.format == "text") as progress:
+            report = linter.check(args.path, on_progress=progress.update)
+    emit(report, args.format, streams)
     return EXIT_FINDINGS if report.has_errors and not args.exit_zero else EXIT_CLEAN
 
 
-def emit(report: Report, fmt: str, out: Console) -> None:
+def emit(report: Report, fmt: str, streams: Streams) -> None:
     if fmt == "json":
         from fletlint.report import json_report
 
-        out.file.write(json_report.render(report))
+        streams.write(json_report.render(report))
     elif fmt == "sarif":
         from fletlint.report import sarif
 
-        out.file.write(sarif.render(report))
+        streams.write(sarif.render(report))
     elif fmt == "github":
         from fletlint.report import github
 
-        out.file.write(github.render(report))
+        streams.write(github.render(report))
     else:
         from fletlint.report import text
 
-        text.render(report, out)
+        text.render(report, streams.console)
 
 
-def run_graph(args: argparse.Namespace, out: Console, err: Console) -> int:
+def run_graph(args: argparse.Namespace, streams: Streams) -> int:
+    from fletlint.linter.engine import Linter
     from fletlint.report import graph, graph_html
 
     settings = settings_from(args)
@@ -215,12 +212,8 @@ def run_graph(args: argparse.Namespace, out: Console, err: Console) -> int:
     if len(args.target) > 1:
         raise UsageError("`graph` draws one target; give --target once")
     settings = dataclasses.replace(settings, targets=(wanted,))
-    with Linter(settings) as linter:
-        if err.is_terminal:
-            with err.status("resolving…"):
-                report = linter.check(args.path)
-        else:
-            report = linter.check(args.path)
+    with Linter(settings) as linter, streams.progress("resolving…", drawn=True):
+        report = linter.check(args.path)
     data = graph.build(report, unconstrained=args.unconstrained)
     if args.format == "mermaid":
         text, default = graph.render_mermaid(data), "fletlint-graph.mmd"
@@ -228,11 +221,14 @@ def run_graph(args: argparse.Namespace, out: Console, err: Console) -> int:
         text, default = graph_html.render(data), "fletlint-graph.html"
     output = args.output or Path(default)
     graph.write_atomic(output, text)
-    err.print(f"wrote {output} ({data.summary()})", markup=False, highlight=False, soft_wrap=True)
+    streams.say(f"wrote {output} ({data.summary()})")
     return EXIT_CLEAN
 
 
-def run_rule(args: argparse.Namespace, out: Console) -> int:
+def run_rule(args: argparse.Namespace, streams: Streams) -> int:
+    from fletlint.linter.rules import RULES
+
+    out = streams.console
     if args.all or not args.code:
         for rule in RULES.values():
             out.print(f"{rule.code}  {rule.name:<26} {rule.severity.value:<8} {rule.summary}")
@@ -248,54 +244,50 @@ def run_rule(args: argparse.Namespace, out: Console) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # Piped output is read by tools and CI logs: lines are not wrapped at 80 columns there.
-    out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
-    err = Console(stderr=True, highlight=False)
+    streams = Streams()
     try:
         args = cli_build.parse(build_parser(), sys.argv[1:] if argv is None else argv)
         if args.command in cli_build.COMMANDS:
-            return cli_build.run(args, settings_from(args), out, err, emit)
+            return cli_build.run(args, settings_from(args), streams, emit)
         if args.command == "rule":
-            return run_rule(args, out)
+            return run_rule(args, streams)
         if args.command == "graph":
-            return run_graph(args, out, err)
+            return run_graph(args, streams)
         if args.command == "lsp":
             # Imported here: pygls and lsprotocol cost start-up time `check` does not need.
             from fletlint.lsp import server
 
             server.main()
             return EXIT_CLEAN
-        return run_check(args, out, err)
+        return run_check(args, streams)
     except UsageError as exc:
-        # soft_wrap: a long `path:line:col` must stay on one line for editors and CI to link it.
-        err.print(
-            f"fletlint: error: {redact_text(str(exc))}",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
-        )
-        return EXIT_USAGE
-    except InputError as exc:
-        err.print(
-            f"fletlint: error: {redact_text(str(exc))}",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
-        )
+        _error(streams, str(exc))
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # a bug: say so in one line, keep the traceback for who asks
+    except Exception as exc:
+        from fletlint.linter.findings import InputError
+
+        if isinstance(exc, InputError):
+            _error(streams, str(exc))
+            return EXIT_USAGE
+        # A bug: say so in one line, keep the traceback for who asks.
         if os.environ.get("FLETLINT_DEBUG"):
             raise
-        err.print(
-            f"fletlint: internal error: {redact_text(repr(exc))}. This is a bug; rerun with "
-            "FLETLINT_DEBUG=1 for the traceback and report it.",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
+        _error(
+            streams,
+            repr(exc),
+            kind="internal error",
+            then=". This is a bug; rerun with FLETLINT_DEBUG=1 for the traceback and report it.",
         )
         return EXIT_USAGE
+
+
+def _error(streams: Streams, message: str, *, kind: str = "error", then: str = "") -> None:
+    from fletlint.linter.index.urls import redact_text
+
+    # One line: a long `path:line:col` must stay whole for editors and CI to link it.
+    streams.say(f"fletlint: {kind}: {redact_text(message)}{then}")
 
 
 if __name__ == "__main__":

@@ -11,11 +11,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
+from fletlint.cli_output import Streams
 
-from fletlint.linter.engine import Report, Settings
+if TYPE_CHECKING:
+    from fletlint.linter.engine import Report, Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("build", "verify")
@@ -97,10 +98,6 @@ def add_parser(
     add_project_options(verify)
 
 
-def _say(err: Console, text: str) -> None:
-    err.print(text, markup=False, highlight=False, soft_wrap=True)
-
-
 def _size(n: int) -> str:
     for unit in ("B", "kB", "MB", "GB"):
         if n < 1000 or unit == "GB":
@@ -112,20 +109,13 @@ def _size(n: int) -> str:
 def run(
     args: argparse.Namespace,
     settings: Settings,
-    out: Console,
-    err: Console,
-    emit: Callable[[Report, str, Console], None],
+    streams: Streams,
+    emit: Callable[[Report, str, Streams], None],
 ) -> int:
     if args.command == "verify":
-        return run_verify(args, settings, out, err, emit)
+        return run_verify(args, settings, streams, emit)
     from fletlint.packager.build import BuildOptions, build, project_folder
     from fletlint.packager.errors import BuildError
-
-    status = err.status("reading indexes…") if err.is_terminal else None
-
-    def on_progress(message: str) -> None:
-        if status is not None:
-            status.update(message)
 
     options = BuildOptions(
         output=args.output,
@@ -138,35 +128,31 @@ def run(
             from fletlint.packager.handoff import flet_executable
 
             flet_executable()
-        if status is not None:
-            with status:
-                outcome = build(args.path, settings, options, on_progress=on_progress)
-        else:
-            outcome = build(args.path, settings, options)
+        with streams.progress("reading indexes…", drawn=True) as progress:
+            outcome = build(args.path, settings, options, on_progress=progress.update)
     except BuildError as exc:
-        _say(err, f"fletlint: error: {exc}")
+        streams.say(f"fletlint: error: {exc}")
         return EXIT_USAGE
     if outcome.report.findings:  # warnings too: a silent downgrade (FL002) ships in this build
-        emit(outcome.report, "text", out)
+        emit(outcome.report, "text", streams)
     for note in outcome.notes:
-        _say(err, f"fletlint: warning: {note}")
+        streams.say(f"fletlint: warning: {note}")
     if outcome.output is None:
-        _say(err, "fletlint: the check found errors; nothing was built")
+        streams.say("fletlint: the check found errors; nothing was built")
         return EXIT_FINDINGS
     manifest = outcome.manifest or {}
     targets = manifest.get("targets", [])
     wheels = {p["wheel"] for t in targets for p in t["packages"]}
-    _say(
-        err,
+    streams.say(
         f"built {outcome.output}: {len(targets)} targets, {len(wheels)} wheels, "
         f"Python {manifest.get('python')}",
     )
     for target in targets:
-        _say(err, f"  {target['site-packages']:<40} {_size(target['size']):>10}")
+        streams.say(f"  {target['site-packages']:<40} {_size(target['size']):>10}")
     if manifest.get("largest"):
-        _say(err, "largest packages:")
+        streams.say("largest packages:")
         for entry in manifest["largest"]:
-            _say(err, f"  {entry['name']:<40} {_size(entry['size']):>10}")
+            streams.say(f"  {entry['name']:<40} {_size(entry['size']):>10}")
     if not args.flet:
         return EXIT_CLEAN
 
@@ -180,44 +166,43 @@ def run(
             args.flet, folder, outcome.lock, args.flet_args, python=outcome.report.python
         )
     except BuildError as exc:
-        _say(err, f"fletlint: error: {exc}")
+        streams.say(f"fletlint: error: {exc}")
         return EXIT_USAGE
     if handed.returncode != 0:
-        _say(err, f"fletlint: flet build {args.flet} failed (exit {handed.returncode})")
+        streams.say(f"fletlint: flet build {args.flet} failed (exit {handed.returncode})")
         return handed.returncode
     if args.flet == "web":
         return EXIT_CLEAN  # the lock has no web target; nothing to verify
     # From the lock in memory: flet build may wipe build/ (a new Python X.Y) with our output.
     expected = verifying.expected_from_lock(outcome.lock)
-    return _report_drift(folder / "build" / "site-packages", expected, out, err)
+    return _report_drift(folder / "build" / "site-packages", expected, streams)
 
 
-def _report_drift(site_root: Path, expected: Any, out: Console, err: Console) -> int:
+def _report_drift(site_root: Path, expected: Any, streams: Streams) -> int:
     from fletlint.packager import verify as verifying
     from fletlint.packager.layout import PLATFORM_OF_KEY
 
     present = verifying.present_keys(site_root)
     if not present:
-        _say(err, f"fletlint: error: {site_root} holds no site-packages/<arch> folder")
+        streams.say(f"fletlint: error: {site_root} holds no site-packages/<arch> folder")
         return EXIT_USAGE
     platforms = {PLATFORM_OF_KEY[k] for k in present}
     wanted = {k: v for k, v in expected.items() if PLATFORM_OF_KEY[k] in platforms}
     drifts = verifying.compare(site_root, wanted)
     for drift in drifts:
-        out.print(str(drift), markup=False, highlight=False, soft_wrap=True)
+        streams.tell(str(drift))
     if drifts:
-        _say(err, f"fletlint: {len(drifts)} drift(s) between {site_root} and the lock")
+        streams.say(f"fletlint: {len(drifts)} drift(s) between {site_root} and the lock")
         return EXIT_FINDINGS
-    _say(err, f"verified {site_root}: {', '.join(present)} match")
+    streams.say(f"verified {site_root}: {', '.join(present)} match")
     return EXIT_CLEAN
 
 
 def run_verify(
     args: argparse.Namespace,
     settings: Settings,
-    out: Console,
-    err: Console,
-    emit: Callable[[Report, str, Console], None],
+    streams: Streams,
+    emit: Callable[[Report, str, Streams], None],
 ) -> int:
     from fletlint.linter.engine import Linter
     from fletlint.packager import verify as verifying
@@ -236,11 +221,11 @@ def run_verify(
             with Linter(settings) as linter:
                 report = linter.check(args.path)
             if report.has_errors:
-                emit(report, "text", out)
-                _say(err, "fletlint: the check found errors; there is nothing to verify against")
+                emit(report, "text", streams)
+                streams.say("fletlint: the check found errors; there is nothing to verify against")
                 return EXIT_FINDINGS
             expected = verifying.expected_from_results(report.results)
     except BuildError as exc:
-        _say(err, f"fletlint: error: {exc}")
+        streams.say(f"fletlint: error: {exc}")
         return EXIT_USAGE
-    return _report_drift(site_root, expected, out, err)
+    return _report_drift(site_root, expected, streams)

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fletlint.linter.engine import FLET_INDEX_URL, Settings
+from fletlint.linter.defaults import FLET_INDEX_URL
+from fletlint.linter.engine import Settings
 from fletlint.linter.findings import InputError
 from fletlint.linter.project_files import read_project_text
 from fletlint.linter.rules import RULES

@@ -18,6 +18,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
 
 from fletlint.linter.analysis import Analysis, TargetResult
+from fletlint.linter.defaults import FLET_INDEX_URL as FLET_INDEX_URL  # Settings' default
 from fletlint.linter.findings import Finding, InputError, Severity
 from fletlint.linter.fixes import attach_fixes
 from fletlint.linter.flet_model import FletChoice
@@ -53,8 +54,6 @@ from fletlint.linter.targets import (
 )
 
 PYPI_URL = "https://pypi.org/simple/"
-# `flet build` always passes `--extra-index-url https://pypi.flet.dev`.
-FLET_INDEX_URL = "https://pypi.flet.dev/"
 # Seconds an index may take to connect or between two reads of a response, unless
 # $FLETLINT_TIMEOUT says otherwise (a CI on a slow link, or tests of a stalled index).
 DEFAULT_TIMEOUT = 10.0
