@@ -35,6 +35,13 @@ class Run:
                 return dict(f)
         raise AssertionError(f"no {code} {package or ''} in {self.codes()}: {self.out}")
 
+    def findings_with(self, code: str) -> list[dict[str, Any]]:
+        return [dict(f) for f in self.json()["findings"] if f["code"] == code]
+
+    def packages(self) -> dict[str, str]:
+        """What the first target installs: name → version."""
+        return dict(self.json()["targets"][0]["packages"])
+
     def first_fix(self, code: str, package: str, title: str) -> dict[str, Any]:
         """The first fix of finding `code` on `package`, which must exist and start with `title`."""
         fixes = self.finding(code, package)["fixes"]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -40,17 +39,6 @@ def short_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FLETLINT_TIMEOUT", TIMEOUT)
 
 
-@dataclass
-class Outcome:
-    run: Run
-
-    def fl005(self) -> list[dict[str, Any]]:
-        return [f for f in self.run.json()["findings"] if f["code"] == "FL005"]
-
-    def packages(self) -> dict[str, str]:
-        return dict(self.run.json()["targets"][0]["packages"])
-
-
 def clean(run: Run) -> None:
     """No crash, no traceback, no secret: whatever the attack was."""
     assert "Traceback" not in run.out + run.err, run.err
@@ -60,11 +48,11 @@ def clean(run: Run) -> None:
 
 def run_check(
     capsys: pytest.CaptureFixture[str], app: Path, index: LocalIndex | str, flet: LocalIndex
-) -> Outcome:
+) -> Run:
     run = check(capsys, app, index, flet, *FAST)
     clean(run)
     assert run.code in (0, 1), run.err
-    return Outcome(run)
+    return run
 
 
 @pytest.fixture
@@ -77,7 +65,7 @@ def _creds(index: LocalIndex) -> str:
 
 
 class Attack(Protocol):
-    def __call__(self, action: Action, pattern: str = ..., requirements: str = ...) -> Outcome: ...
+    def __call__(self, action: Action, pattern: str = ..., requirements: str = ...) -> Run: ...
 
 
 @pytest.fixture
@@ -92,15 +80,15 @@ def attack(
 
     def attacked(
         action: Action, pattern: str = r"^/simple/", requirements: str = "msgpack\n"
-    ) -> Outcome:
+    ) -> Run:
         Faults().on(pattern, action).install(private_pypi)
         return run_check(capsys, project(tmp_path, requirements), _creds(private_pypi), flet_index)
 
     return attacked
 
 
-def _one_problem(outcome: Outcome, index: LocalIndex) -> str:
-    problems = outcome.fl005()
+def _one_problem(outcome: Run, index: LocalIndex) -> str:
+    problems = outcome.findings_with("FL005")
     assert len(problems) == 1, problems
     (problem,) = problems
     assert problem["notes"] == [f"http://***@127.0.0.1:{index.port}/simple/"]
@@ -235,7 +223,7 @@ def test_a_redirect_to_another_host_is_followed_for_an_index_without_credentials
         mirror
     )
     outcome = run_check(capsys, project(tmp_path, "msgpack\n"), mirror, flet_index)
-    assert outcome.fl005() == []
+    assert outcome.findings_with("FL005") == []
     assert pypi_index.requests_to("/simple/msgpack/")
 
 
@@ -263,9 +251,9 @@ def test_a_huge_pep658_file_falls_back_to_the_wheel_and_the_answer_stays_right(
     attack: Attack, private_pypi: LocalIndex
 ) -> None:
     outcome = attack(hostile.huge_declared(1200 * MiB), r"\.metadata$", "pydantic==2.12.5\n")
-    assert outcome.fl005() == []
+    assert outcome.findings_with("FL005") == []
     # pydantic's dependencies were read from the wheel itself: pydantic-core is in the answer.
-    assert "pydantic-core" in outcome.run.out
+    assert "pydantic-core" in outcome.out
     assert private_pypi.requests_to(f"/files/{PYDANTIC}")
 
 
@@ -319,7 +307,7 @@ def test_an_archive_that_inflates_without_end_is_one_fl005(
     archive = bomb(store)
     index = _bomb_index(make_index, tmp_path, archive)
     outcome = run_check(capsys, project(tmp_path / "app", "bomb\n"), index, flet_index)
-    (problem,) = outcome.fl005()
+    (problem,) = outcome.findings_with("FL005")
     assert f"metadata of {archive.name} could not be read" in problem["message"]
     assert any(r.is_range for r in index.requests_to("/files/")) is by_ranges
 
@@ -340,7 +328,7 @@ def test_a_check_deadline_ends_a_check_that_many_slow_pages_would_keep_alive(
     index = make_index(folder)
     Faults().on(r"^/(simple|files)/", hostile.dribble(pieces=6, pause=0.06)).install(index)
     outcome = run_check(capsys, project(tmp_path / "app", "link0\n"), index, flet_index)
-    messages = [p["message"] for p in outcome.fl005()]
+    messages = [p["message"] for p in outcome.findings_with("FL005")]
     assert any("the check's 3 s deadline passed" in m for m in messages), messages
 
 
@@ -349,5 +337,5 @@ def test_an_html_page_of_stray_angle_brackets_is_read_as_no_links(attack: Attack
     48 MB page a quarter of an hour; only the `<a>` and `<base>` tags reach it now."""
     page = b"<html><body>" + b"<" * (4 * MiB) + b"</body></html>"
     outcome = attack(faults_body(page, "text/html"))
-    assert outcome.fl005() == []
+    assert outcome.findings_with("FL005") == []
     assert outcome.packages()["msgpack"] == "1.1.2"
