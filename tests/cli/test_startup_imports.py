@@ -1,5 +1,6 @@
-"""What the command line imports: machine formats never load rich; `--version` and `--help` load
-neither rich nor the engine. Each run is a fresh interpreter, where imports are first imports."""
+"""What the command line imports: machine formats never load rich, a warm check no HTTP client;
+`--version` and `--help` load neither rich nor the engine. Each run is a fresh interpreter, where
+imports are first imports."""
 
 from __future__ import annotations
 
@@ -91,6 +92,23 @@ def test_a_machine_format_check_never_imports_rich(
         assert "::error" in out
     else:
         assert json.loads(out)  # the whole report, parseable
+
+
+def test_a_warm_check_imports_no_http_client(
+    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex
+) -> None:
+    for index in (pypi_index, flet_index):  # pages fresh for 10 minutes: no revalidation
+        index.cache_control = "max-age=600"
+    app = project(tmp_path / "app", "# app\npydantic==2.12.5\nonlysdist==1.0.0\n")
+    argv = ["check", str(app), "--format", "json", *index_args(pypi_index, flet_index), *ARGS]
+    cold, cold_out = run_child(tmp_path, *argv)
+    assert "httpx" in cold["modules"]  # the probe: the first run reads the indexes
+    warm, warm_out = run_child(tmp_path, *argv)  # the same cache, inside its freshness window
+    assert "httpx" not in warm["modules"]
+    assert (warm["code"], json.loads(warm_out)["findings"]) == (
+        cold["code"],
+        json.loads(cold_out)["findings"],
+    )
 
 
 def test_a_text_check_draws_with_rich(
