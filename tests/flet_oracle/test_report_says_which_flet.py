@@ -11,13 +11,18 @@ from tests.flet_oracle.oracle import fake_venv
 from tests.support.index_server import LocalIndex
 
 
+@pytest.fixture
+def app(tmp_path: Path) -> Path:
+    """A project needing anyio, in a folder of its own (the test's folder may hold a venv)."""
+    return project(tmp_path / "app", "anyio\n")
+
+
 def test_json_and_text_name_the_flet_cli_and_the_full_python(
-    tmp_path: Path,
+    app: Path,
     capsys: pytest.CaptureFixture[str],
     pypi_index: LocalIndex,
     flet_index: LocalIndex,
 ) -> None:
-    app = project(tmp_path, "anyio\n")
     run = check(capsys, app, pypi_index, flet_index)
     assert run.code == 0, run.out + run.err
     flet = run.json()["flet"]
@@ -36,13 +41,13 @@ def test_json_and_text_name_the_flet_cli_and_the_full_python(
 
 
 def test_an_installed_flet_cli_newer_than_the_table_is_said(
+    app: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     pypi_index: LocalIndex,
     flet_index: LocalIndex,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    app = project(tmp_path / "app", "anyio\n")
     monkeypatch.setenv("VIRTUAL_ENV", str(fake_venv(tmp_path, "1.2.0")))
     run = check(capsys, app, pypi_index, flet_index)
     flet = run.json()["flet"]
@@ -51,13 +56,11 @@ def test_an_installed_flet_cli_newer_than_the_table_is_said(
 
 
 def test_python_version_outside_the_table_is_refused(
-    tmp_path: Path,
+    app: Path,
     capsys: pytest.CaptureFixture[str],
     pypi_index: LocalIndex,
     flet_index: LocalIndex,
 ) -> None:
-    run = check(
-        capsys, project(tmp_path, "anyio\n"), pypi_index, flet_index, "--python-version", "3.15"
-    )
+    run = check(capsys, app, pypi_index, flet_index, "--python-version", "3.15")
     assert run.code == 2
     assert "choose from 3.12, 3.13, 3.14; python-build 20260921" in run.err
