@@ -5,14 +5,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import tomlkit
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
-from tomlkit.items import Array
 
 from fletlint.linter.analysis import Analysis, TargetResult
 from fletlint.linter.findings import Edit, Finding, Fix, Location
@@ -29,6 +27,10 @@ from fletlint.linter.resolve import (
 )
 from fletlint.linter.sources.model import DeclaredRequirement
 from fletlint.linter.targets import Target
+
+if TYPE_CHECKING:
+    # tomlkit is imported where a TOML edit is made: a check without one never loads it.
+    from tomlkit.items import Array
 
 # (package, replacement, reason), as `Settings.alternatives` carries them.
 AlternativeEntry = tuple[str, str, str]
@@ -558,6 +560,8 @@ def _poetry_entry(text: str) -> tuple[str, Any] | None:
     version = str(requirement.specifier) or "*"
     if requirement.marker is None:
         return requirement.name, version
+    import tomlkit  # only a poetry edit needs it
+
     value = tomlkit.inline_table()
     value.update({"version": version, "markers": str(requirement.marker)})
     return requirement.name, value
@@ -565,6 +569,8 @@ def _poetry_entry(text: str) -> tuple[str, Any] | None:
 
 def _array_holding(document: object, value: str) -> tuple[Array, int] | None:
     """The TOML array (searched depth-first, [project] first) holding the string `value`."""
+    from tomlkit.items import Array
+
     stack: list[object] = [document]
     while stack:
         node = stack.pop(0)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import tomlkit
 from packaging.utils import canonicalize_name
 
 from fletlint.linter.findings import Applicability, Edit, Fix, Location
@@ -62,6 +61,8 @@ def _requirements_edit(path: Path, texts: tx.Texts | None, lines: list[str]) -> 
 def _pyproject_edit(
     path: Path, texts: tx.Texts | None, name: str, spec: str, add_flet: bool
 ) -> Edit | None:
+    import tomlkit  # loaded only when this fix is built
+
     def change(document: tomlkit.TOMLDocument) -> None:
         poetry = document.get("tool", {}).get("poetry", {}).get("dependencies")
         if poetry:

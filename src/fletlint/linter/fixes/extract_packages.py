@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import tomlkit
-
 from fletlint.linter.findings import Applicability, Finding, Fix
 from fletlint.linter.fixes import text as tx
 from fletlint.linter.fixes.context import FixContext
@@ -31,6 +29,8 @@ def fixes(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
     # The global list applies to Android only when the Android table has none (1.0), or an
     # empty one (0.86, `platform or global`): then it is the one to extend.
     use_global = project.flet.extract_packages_scope == "global"
+
+    import tomlkit  # loaded only when this fix is built
 
     def change(document: tomlkit.TOMLDocument) -> None:
         flet = tx.table(document, "tool", "flet")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import tomlkit
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -64,6 +63,8 @@ def fixes(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
     if not wanted:
         return
     path = dropped.location.path
+
+    import tomlkit  # loaded only when this fix is built
 
     def change(document: tomlkit.TOMLDocument) -> None:
         deps = tx.table(document, "tool", "poetry", "dependencies")

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import tomlkit
-
 from fletlint.linter.findings import Applicability, Finding, Fix
 from fletlint.linter.fixes import text as tx
 from fletlint.linter.fixes.context import FixContext
@@ -24,6 +22,8 @@ def fixes(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
         return
     name = finding.package
     pyproject = ctx.analysis.project.root / "pyproject.toml"
+
+    import tomlkit  # loaded only when this fix is built
 
     def change(document: tomlkit.TOMLDocument) -> None:
         packages = tx.array(tx.table(document, "tool", "flet"), "source_packages")

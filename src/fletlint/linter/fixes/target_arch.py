@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import tomlkit
-
 from fletlint.linter.findings import Applicability, Finding, Fix
 from fletlint.linter.fixes import text as tx
 from fletlint.linter.fixes.context import FixContext
@@ -44,6 +42,8 @@ def fixes(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
         return
     arches = [FLET_ARCH.get(abi, abi) for abi in kept]
     pyproject = ctx.analysis.project.root / "pyproject.toml"
+
+    import tomlkit  # loaded only when this fix is built
 
     def change(document: tomlkit.TOMLDocument) -> None:
         flet = tx.table(document, "tool", "flet")

@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
-
-import tomlkit
-from tomlkit.items import Array, Table
+from typing import TYPE_CHECKING, Any
 
 from fletlint.linter.findings import Edit, Location
+
+if TYPE_CHECKING:
+    # tomlkit is imported where a TOML edit is made: a check without one never loads it.
+    import tomlkit
+    from tomlkit.items import Array, Table
 
 Texts = Mapping[Path, str]
 BOM = "\ufeff"
@@ -108,6 +110,8 @@ def toml_edit(
 
     A file that does not exist yet starts empty: the edit then creates it.
     """
+    import tomlkit
+
     old = read_text(path, texts)
     document = tomlkit.parse(old or "")
     change(document)
@@ -116,6 +120,9 @@ def toml_edit(
 
 def table(container: Any, *names: str) -> Table:
     """The table at `names` under `container`, created (as `[a.b]`, not inline) when missing."""
+    import tomlkit
+    from tomlkit.items import Table
+
     current = container
     for i, name in enumerate(names):
         found = current.get(name)
@@ -130,6 +137,9 @@ def table(container: Any, *names: str) -> Table:
 
 
 def array(container: Table, name: str) -> Array:
+    import tomlkit
+    from tomlkit.items import Array
+
     found = container.get(name)
     if found is None:
         found = tomlkit.array()
