@@ -14,6 +14,7 @@ it (tests/support/pip_oracle.py) and fletlint checks a project requiring the sam
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,11 +117,23 @@ def _check(path: Path, root: Path) -> list[Checked]:
     app.mkdir()
     (app / "requirements.txt").write_text("".join(f"{r}\n" for r in data["roots"]))
     (app / "main.py").write_text("import flet as ft\n")
-    checked = []
     with (
         StaticIndex(written.pypi_dir, yanked=written.yanked) as pypi,
         StaticIndex(written.flet_dir, yanked=written.yanked) as flet,
+        ThreadPoolExecutor(max_workers=2) as pool,
     ):
+        # pip runs (subprocesses) while fletlint checks.
+        outcomes = {
+            target.name: pool.submit(
+                run_pip,
+                data["roots"],
+                target,
+                index_url=pypi.url,
+                extra_index_urls=[flet.url],
+                work=root / "pip",
+            )
+            for target in targets
+        }
         settings = Settings(
             python_version=data["python"],
             targets=tuple(t.name for t in targets),
@@ -131,15 +144,10 @@ def _check(path: Path, root: Path) -> list[Checked]:
         )
         with Linter(settings, environ={"FLETLINT_MAX_ROUNDS": str(MAX_ROUNDS)}) as linter:
             report = linter.check(app, fixes=False)
-        for target in report.targets:
-            outcome = run_pip(
-                data["roots"],
-                target,
-                index_url=pypi.url,
-                extra_index_urls=[flet.url],
-                work=root / "pip",
-            )
-            checked.append(Checked(path.stem, data, target, outcome, report))
+        checked = [
+            Checked(path.stem, data, target, outcomes[target.name].result(), report)
+            for target in report.targets
+        ]
     return checked
 
 
