@@ -55,6 +55,7 @@ class FixContext:
     _memos: ResolverMemos = field(default_factory=ResolverMemos)
     # (id of known releases, id of an environment's memo) -> what solution_from proved there.
     _proven: dict[tuple[int, int], set[str]] = field(default_factory=dict)
+    _admitted: dict[tuple[str, str], bool] = field(default_factory=dict)
     # The analysis whose resolutions answer verdicts only (see `_verdict`).
     verdicts: Analysis = field(init=False)
 
@@ -441,10 +442,20 @@ class FixContext:
             for root in roots_for(requirements, env, None):
                 wanted[root.name] = wanted.get(root.name, SpecifierSet()) & root.specifier
             for name, specifier in wanted.items():
-                releases = {f.version for f in self.analysis.listing(name).files}
-                if releases and not any(specifier.contains(v, True) for v in releases):
+                if not self._admits(name, specifier):
                     return False
         return True
+
+    def _admits(self, name: str, specifier: SpecifierSet) -> bool:
+        """Whether a project without releases, or a release of it, meets the specifier (asked
+        for every root of every trial: answered once per project and specifier)."""
+        key = (name, str(specifier))
+        known = self._admitted.get(key)
+        if known is None:
+            releases = {f.version for f in self.analysis.listing(name).files}
+            known = not releases or any(specifier.contains(v, True) for v in releases)
+            self._admitted[key] = known
+        return known
 
 
 @dataclass(frozen=True)
