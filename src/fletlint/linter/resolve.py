@@ -8,6 +8,7 @@ so the difference between the two names what the phone cannot have.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -102,6 +103,9 @@ class Wanted:
     specifier: SpecifierSet
     text: str
     declared: DeclaredRequirement | None = None
+    # `pkg[extra]` asking for `pkg` itself: pip's ExplicitRequirement, which its preference
+    # calls "direct" and decides first, and whose specifier it does not weigh.
+    direct: bool = False
     # Taken once, asked millions of times: `str(specifier)` (the resolver's memos are keyed by
     # it), the identifier, and whether the specifier pins one release.
     specifier_key: str = field(init=False, compare=False, repr=False)
@@ -201,22 +205,42 @@ def _pins(specifiers: Sequence[SpecifierSet], version: Version) -> bool:
     )
 
 
-def _pinned_and_root(
+# pip's preference, the part that does not change while a criterion stands: (not direct,
+# not pinned, not upper-bounded, the order the user asked in, no specifier, identifier).
+StandingPreference = tuple[bool, bool, bool, float, bool, str]
+# pip promotes a project to be decided first once it was an unpinned backtrack cause this often.
+CONFLICT_PRIORITY_THRESHOLD = 5
+
+
+def standing_preference(
+    identifier: str,
     infos: Iterable[RequirementInformation[Wanted, Candidate]],
-) -> tuple[bool, bool]:
-    """Whether some requirement on a project pins one release, and whether one is declared."""
-    pinned = is_root = False
+    requested: Mapping[str, int],
+) -> StandingPreference:
+    """pip's `PipProvider.get_preference` without its first term (promotion by conflicts):
+    direct requirements, then pinned (`==`/`===` without a wildcard), then upper-bounded (`<`,
+    `<=`, `~=`, `==` with a wildcard), then in the order the user declared them, then any with a
+    specifier, then by name. pip weighs only named requirements' specifiers."""
+    direct = pinned = upper = unfree = False
     for info in infos:
-        pinned = pinned or info.requirement.exact
-        is_root = is_root or info.parent is None
-    return pinned, is_root
-
-
-def _in_conflict(
-    identifier: str, causes: Sequence[RequirementInformation[Wanted, Candidate]]
-) -> bool:
-    return bool(causes) and any(
-        cause.requirement.name == identifier.split("[")[0] for cause in causes
+        wanted = info.requirement
+        if wanted.direct:
+            direct = True
+            continue
+        for spec in wanted.specifier:
+            unfree = True
+            operator, version = spec.operator, spec.version
+            if operator[:2] == "==" and "*" not in version:
+                pinned = True
+            if operator in ("<", "<=", "~=") or (operator == "==" and "*" in version):
+                upper = True
+    return (
+        not direct,
+        not pinned,
+        not upper,
+        requested.get(identifier, math.inf),
+        not unfree,
+        identifier,
     )
 
 
@@ -267,6 +291,11 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
         self._dependencies = memo.dependencies
         self._satisfies = memo.satisfies
         self._consulted: set[NormalizedName] = set()
+        # pip's PipProvider state: the order roots were declared in (identifier -> first index),
+        # how often each unpinned project was a backtrack cause, and those promoted for it.
+        self.requested: dict[str, int] = {}
+        self._conflict_counts: Counter[str] = Counter()
+        self.conflict_promoted: set[str] = set()
 
     def identify(self, requirement_or_candidate: Wanted | Candidate) -> str:
         return requirement_or_candidate.identifier
@@ -278,9 +307,41 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
         candidates: Mapping[str, Iterator[Candidate]],
         information: Mapping[str, Iterator[RequirementInformation[Wanted, Candidate]]],
         backtrack_causes: Sequence[RequirementInformation[Wanted, Candidate]],
-    ) -> tuple[bool, bool, bool, str]:
-        pinned, is_root = _pinned_and_root(information[identifier])
-        return (not _in_conflict(identifier, backtrack_causes), not pinned, not is_root, identifier)
+    ) -> tuple[bool, bool, bool, bool, float, bool, str]:
+        standing = standing_preference(identifier, information[identifier], self.requested)
+        return (identifier not in self.conflict_promoted, *standing)
+
+    def narrow_requirement_selection(
+        self,
+        identifiers: Iterable[str],
+        resolutions: Mapping[str, Candidate],
+        candidates: Mapping[str, Iterator[Candidate]],
+        information: Mapping[str, Iterator[RequirementInformation[Wanted, Candidate]]],
+        backtrack_causes: Sequence[RequirementInformation[Wanted, Candidate]],
+    ) -> Iterable[str]:
+        """pip's `PipProvider.narrow_requirement_selection`: after a conflict, decide its
+        causes (the requirements and their parents) first; a project that was an unpinned cause
+        often is promoted for good. Without it a resolver walks back unrelated pins where pip
+        does not (issue 7's langchain + openai + flet universe: FL007 where pip installs)."""
+        causes: set[str] = set()
+        for info in backtrack_causes:
+            names = [info.requirement.identifier]
+            if info.parent is not None:
+                names.append(info.parent.identifier)
+            for name in names:
+                causes.add(name)
+                if name not in resolutions:
+                    self._conflict_counts[name] += 1
+                    if self._conflict_counts[name] >= CONFLICT_PRIORITY_THRESHOLD:
+                        self.conflict_promoted.add(name)
+        current = []
+        promoted = []
+        for identifier in identifiers:
+            if identifier in causes:
+                current.append(identifier)
+            elif identifier in self.conflict_promoted:
+                promoted.append(identifier)
+        return current or promoted or identifiers
 
     def _versions(self, name: NormalizedName) -> dict[Version, list[DistFile]]:
         """Fitting files by version, yanked ones included (find_matches decides on those)."""
@@ -432,6 +493,7 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
                     frozenset(),
                     SpecifierSet(f"=={candidate.version}"),
                     f"{candidate.name}=={candidate.version}",
+                    direct=True,
                 )
             )
         metadata = self._source.metadata(preferred_file(candidate.files, self._env))
@@ -598,23 +660,18 @@ class _Resolution(MemoResolution[Wanted, Candidate, str]):
 
     def __init__(self, provider: Provider, reporter: BaseReporter[Wanted, Candidate, str]) -> None:
         super().__init__(provider, reporter)
-        # id(criterion) -> (criterion, its preference when nothing is in conflict)
-        self._preferences: dict[int, tuple[object, tuple[bool, bool, bool, str]]] = {}
+        self._provider = provider
+        # id(criterion) -> (criterion, its standing preference)
+        self._preferences: dict[int, tuple[object, StandingPreference]] = {}
 
-    def _get_preference(self, name: str) -> tuple[bool, bool, bool, str]:
+    def _get_preference(self, name: str) -> tuple[bool, bool, bool, bool, float, bool, str]:
         # Provider.get_preference's answer, without building its mappings every round.
         criterion = self.state.criteria[name]
         known = self._preferences.get(id(criterion))
         if known is None:
-            pinned, root = _pinned_and_root(criterion.information)
-            known = self._preferences[id(criterion)] = (
-                criterion,
-                (True, not pinned, not root, name),
-            )
-        causes = self.state.backtrack_causes
-        if causes and _in_conflict(name, causes):
-            return (False, *known[1][1:])
-        return known[1]
+            standing = standing_preference(name, criterion.information, self._provider.requested)
+            known = self._preferences[id(criterion)] = (criterion, standing)
+        return (name not in self._provider.conflict_promoted, *known[1])
 
 
 def resolve(
@@ -626,6 +683,14 @@ def resolve(
     memo: EnvironmentMemo | None = None,
 ) -> Resolution:
     """Resolve `roots` in `env`; `memo`: the check's memo for `env` (ResolverMemos.for_env)."""
+    # pip's preference orders roots as declared (identifier -> its first place), whatever
+    # order they are added to the resolver in.
+    requested: dict[str, int] = {}
+    for index, root in enumerate(roots):
+        requested.setdefault(root.identifier, index)
+    # pip puts roots with extras last (factory.collect_root_requirements): of two roots nothing
+    # satisfies, the first it adds is the one its error names.
+    roots = sorted(roots, key=lambda root: bool(root.extras))
     # Requirements the resolver cannot tell apart (same project, extras and specifier: a file
     # naming one package thousands of times) go to it once; each resolvelib round walks every
     # requirement on a project. The copies come back as edges of their own. A failure is
@@ -644,10 +709,11 @@ def resolve(
             memo,
             roots,
             copies,
+            requested,
         )
         if resolution.ok:
             return resolution
-    return _resolve(source, env, roots, constraints, max_rounds, memo, roots, {})
+    return _resolve(source, env, roots, constraints, max_rounds, memo, roots, {}, requested)
 
 
 def _resolve(
@@ -659,10 +725,12 @@ def _resolve(
     memo: EnvironmentMemo | None,
     roots: Sequence[Wanted],
     copies: Mapping[int, list[int]],
+    requested: Mapping[str, int],
 ) -> Resolution:
     """`resolve` of the `distinct` roots; `copies`: id of a root given -> indexes in `roots` of
     the requirements it stands for (all of them, itself first)."""
     provider = Provider(source, env, constraints or {}, memo)
+    provider.requested.update(requested)
     recorder = _BacktrackRecorder()
     resolution = Resolution(env)
     source.prefetch(r.name for r in distinct)
