@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import resource
 import sys
 import time
@@ -171,10 +172,22 @@ def _failed_names(report: Report, target: Target) -> set[str]:
 
 
 def _diverges(markers: set[str], target: Target) -> bool:
-    """Whether some marker answers differently on this host (as pip sees it) and on the phone."""
+    """Whether some marker answers differently on this host (as pip sees it) and on the phone,
+    for no extra or for an extra it names (metadata's `...; sys_platform == "linux" and
+    extra == "hotkeys"`)."""
     phone = dict(target.marker_environment)
     host = {**phone, **HOST_MARKERS}
-    return any(Marker(m).evaluate(phone) != Marker(m).evaluate(host) for m in markers)
+    for text in markers:
+        marker = Marker(text)
+        for extra in ("", *_EXTRA.findall(text)):
+            if marker.evaluate({**phone, "extra": extra}) != marker.evaluate(
+                {**host, "extra": extra}
+            ):
+                return True
+    return False
+
+
+_EXTRA = re.compile(r"""extra\s*==\s*['"]([^'"]+)['"]""")
 
 
 def _check(
