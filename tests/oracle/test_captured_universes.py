@@ -37,20 +37,11 @@ UNIVERSES = sorted(CAPTURED.glob("*.json"))
 # up; pip settles it in 212 rounds (PIP_RESOLVER_DEBUG=1, pip 26.3: 212 rounds, 4,109 rejected
 # candidates), so ten times that is a fair bar that still fails fast.
 MAX_ROUNDS = 2_000
-# Captured universes where fletlint disagrees with pip today, by test, with the cause.
-LANGCHAIN = (
-    "issue 7: langchain + openai + flet at Python 3.14. No pydantic 2 installs on the phone (each "
-    "pins a pydantic-core Flet's index lacks for 3.14), so pip walks langchain back from 1.5.2 to "
-    "0.0.27 and openai to 3.3.0 and installs in 212 rounds; fletlint's resolver lacks pip's "
-    "narrow_requirement_selection (decide the backtrack causes and their parents first), "
-    "backtracks unrelated pins (packaging, oauthlib) and spends its budget: FL007 "
-    "(tests/oracle/captured/README.md)"
-)
-KNOWN: dict[str, dict[str, str]] = {
-    "test_verdict_is_pips": {"flet-langchain-openai": LANGCHAIN},
-    "test_no_fl007_where_pip_finishes": {"flet-langchain-openai": LANGCHAIN},
-    "test_releases_are_pips": {"flet-langchain-openai": LANGCHAIN},
-}
+# Captured universes where fletlint disagrees with pip today, by test, with the cause. None:
+# issue 7's langchain + openai + flet universe agreed once fletlint's provider took pip's
+# preference (narrow_requirement_selection, conflict promotion, pip's ordering; see
+# tests/oracle/captured/README.md).
+KNOWN: dict[str, dict[str, str]] = {}
 
 
 def _universes(test: str) -> list[object]:
