@@ -374,6 +374,12 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
         if first is None:
             return ()
         name = first.name
+        if first.extras and name in requirements:
+            # pip's factory.find_candidates: `pkg[extra]` is also held to the requirements on
+            # `pkg` itself (`pkg==2.1rc1` beside `pkg[extra]` admits that pre-release for both).
+            for wanted in requirements[name]:
+                if wanted.specifier_key not in specifiers:
+                    specifiers[wanted.specifier_key] = wanted.specifier
         constraint = self._constraints.get(name)
         constraint_key = str(constraint) if constraint is not None else ""
         excluded = frozenset(c.version for c in incompatibilities[identifier])
