@@ -103,13 +103,8 @@ def _requirements(
     """(parent, requirement, where it is declared, chain to the parent) for every requirement
     that carries a marker: the declared ones, then each resolved package's dependencies."""
     platform = result.target.platform
-    for declared in analysis.project.requirements:
-        req = declared.requirement
-        if req is None or req.marker is None or declared.uncheckable_reason:
-            continue
-        if declared.platform is not None and declared.platform != platform:
-            continue
-        yield None, req, declared.location, ()
+    for own in _declared_requirements(analysis, platform):
+        yield None, own.requirement, own.location, ()
     if analysis.archives is None:
         return
     for package in sorted(graph.packages.values(), key=lambda p: p.name):
