@@ -20,8 +20,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -104,16 +106,22 @@ class PipOutcome:
 
 
 def write_sitecustomize(folder: Path, target: Target) -> Path:
-    """A folder holding the sitecustomize.py for `target` (one per target, reused)."""
-    where = folder / f"sitecustomize-{target.name}"
-    where.mkdir(parents=True, exist_ok=True)
+    """A folder holding the sitecustomize.py for `target` (one per target and bundled Python,
+    reused). pip runs for many universes at once: a file shared by targets of two Pythons, or
+    rewritten in place while another pip starts, would hand it the other universe's Python."""
+    python = target.marker_environment["python_full_version"]
+    where = folder / f"sitecustomize-{target.name}-{python}"
+    if (where / "sitecustomize.py").is_file():
+        return where
     system = "Android" if target.platform == "android" else "iOS"
-    text = SITECUSTOMIZE.format(
-        system=system,
-        platform=sysconfig_platform(target),
-        python=target.marker_environment["python_full_version"],
-    )
-    (where / "sitecustomize.py").write_text(text)
+    text = SITECUSTOMIZE.format(system=system, platform=sysconfig_platform(target), python=python)
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=folder, prefix=".sitecustomize-"))
+    (staging / "sitecustomize.py").write_text(text)
+    try:
+        staging.rename(where)  # whole or not at all; a concurrent writer's equal folder wins
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
     return where
 
 

@@ -8,6 +8,7 @@ so the difference between the two names what the phone cannot have.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 from collections import Counter, defaultdict
@@ -106,6 +107,9 @@ class Wanted:
     # `pkg[extra]` asking for `pkg` itself: pip's ExplicitRequirement, which its preference
     # calls "direct" and decides first, and whose specifier it does not weigh.
     direct: bool = False
+    # pip's SpecifierWithoutExtrasRequirement: the base `pkg>=1` pip adds for a declared
+    # `pkg[extra]>=1` (an internal requirement: no edge of its own).
+    split_base: bool = False
     # Taken once, asked millions of times: `str(specifier)` (the resolver's memos are keyed by
     # it), the identifier, and whether the specifier pins one release.
     specifier_key: str = field(init=False, compare=False, repr=False)
@@ -694,9 +698,6 @@ def resolve(
     requested: dict[str, int] = {}
     for index, root in enumerate(roots):
         requested.setdefault(root.identifier, index)
-    # pip puts roots with extras last (factory.collect_root_requirements): of two roots nothing
-    # satisfies, the first it adds is the one its error names.
-    roots = sorted(roots, key=lambda root: bool(root.extras))
     # Requirements the resolver cannot tell apart (same project, extras and specifier: a file
     # naming one package thousands of times) go to it once; each resolvelib round walks every
     # requirement on a project. The copies come back as edges of their own. A failure is
@@ -722,6 +723,23 @@ def resolve(
     return _resolve(source, env, roots, constraints, max_rounds, memo, roots, {}, requested)
 
 
+def _as_pip_adds(roots: Sequence[Wanted]) -> list[Wanted]:
+    """The roots as pip's collect_root_requirements adds them: `pkg[extra]` with a specifier
+    becomes the base `pkg<spec>` in its place plus `pkg[extra]<spec>`, and every requirement
+    with extras goes last. Of two roots nothing satisfies, the first added is the one pip's
+    error names."""
+    bases: list[Wanted] = []
+    with_extras: list[Wanted] = []
+    for root in roots:
+        if not root.extras:
+            bases.append(root)
+            continue
+        if len(root.specifier):
+            bases.append(dataclasses.replace(root, extras=frozenset(), split_base=True))
+        with_extras.append(root)
+    return bases + with_extras
+
+
 def _resolve(
     source: PackageSource,
     env: Environment,
@@ -741,7 +759,9 @@ def _resolve(
     resolution = Resolution(env)
     source.prefetch(r.name for r in distinct)
     try:
-        state = _Resolution(provider, recorder).resolve(distinct, max_rounds=max_rounds)
+        state = _Resolution(provider, recorder).resolve(
+            _as_pip_adds(distinct), max_rounds=max_rounds
+        )
         result = _build_result(state)
     except (ResolutionImpossible, ResolutionTooDeep) as exc:
         resolution.consulted = provider.consulted
@@ -761,7 +781,7 @@ def _resolve(
             sorted(
                 index
                 for info in criterion.information
-                if info.parent is None
+                if info.parent is None and not info.requirement.split_base
                 for index in copies[id(info.requirement)]
             )
             if copies
@@ -771,7 +791,7 @@ def _resolve(
             root = roots[index]
             resolution.edges.append(Edge(None, child, root.text, root.declared))
         for info in criterion.information:
-            if copies and info.parent is None:
+            if (copies and info.parent is None) or info.requirement.split_base:
                 continue
             parent = info.parent.name if info.parent is not None else None
             if parent == child:
