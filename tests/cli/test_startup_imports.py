@@ -123,9 +123,7 @@ def test_a_text_check_draws_with_rich(
 
 
 @pytest.mark.parametrize("argv", [["--version"], ["--help"], ["check", "--help"]])
-def test_version_and_help_load_neither_rich_nor_the_engine(
-    tmp_path: Path, argv: list[str]
-) -> None:
+def test_version_and_help_load_neither_rich_nor_the_engine(tmp_path: Path, argv: list[str]) -> None:
     child, out = run_child(tmp_path, *argv)
     assert child["code"] == 0
     assert out.startswith(("fletlint ", "usage: fletlint"))

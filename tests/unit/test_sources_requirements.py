@@ -205,9 +205,39 @@ def test_origin_relative_to_given_root(tmp_path: Path) -> None:
 # parsed; the reader has linear versions of those steps (the library's are quadratic on long runs
 # of spaces or tokens, and build a parser per line). Texts made of the characters that matter.
 _PIECES = st.sampled_from(
-    ["six", "a", "x#y", "#", " # c", " ", "\t", "\xa0", "\u3000", "\\", "\\\\", "-", "--hash=h",
-     " --hash=sha256:ab", "-e ./x", "-r r.txt", "--pre", "'", '"', "==1", "[x]", " ; os_name=='nt'",
-     "\n", "\r\n", "\r", "\x0c", "\x0b", "\x1c", "\x85", "\u2028", "\u2029"]
+    [
+        "six",
+        "a",
+        "x#y",
+        "#",
+        " # c",
+        " ",
+        "\t",
+        "\xa0",
+        "\u3000",
+        "\\",
+        "\\\\",
+        "-",
+        "--hash=h",
+        " --hash=sha256:ab",
+        "-e ./x",
+        "-r r.txt",
+        "--pre",
+        "'",
+        '"',
+        "==1",
+        "[x]",
+        " ; os_name=='nt'",
+        "\n",
+        "\r\n",
+        "\r",
+        "\x0c",
+        "\x0b",
+        "\x1c",
+        "\x85",
+        "\u2028",
+        "\u2029",
+    ]
 )
 _TEXTS = st.lists(_PIECES, max_size=24).map("".join)
 _EXAMPLES = settings(max_examples=400, deadline=None, database=None)
