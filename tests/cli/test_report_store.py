@@ -102,6 +102,25 @@ def settings(pypi_index: LocalIndex, flet_index: LocalIndex) -> Settings:
     return _settings(pypi_index, flet_index, targets=("android",))
 
 
+@dataclasses.dataclass(frozen=True)
+class StoredCheck:
+    """A cold check's report and the one report file it stored."""
+
+    cold: Report
+    path: Path
+
+
+@pytest.fixture
+def stored(
+    app: Path, settings: Settings, analyses: list[object], isolated_env: Path
+) -> StoredCheck:
+    """`app` importing httpx (a FL101 finding), checked cold: its report and the stored file."""
+    _import_httpx(app)
+    cold = _check(app, settings)
+    [path] = (isolated_env / "reports-v1").iterdir()
+    return StoredCheck(cold, path)
+
+
 def _edit_requirements(app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (app / "requirements.txt").write_text("anyio\nhttpx\n")
 
@@ -216,31 +235,25 @@ def test_an_index_that_comes_back_recomputes(
 )
 def test_an_unreadable_stored_report_is_a_miss(
     content: bytes,
+    stored: StoredCheck,
     app: Path,
     settings: Settings,
     analyses: list[object],
-    isolated_env: Path,
 ) -> None:
-    _import_httpx(app)
-    cold = _check(app, settings)
-    [stored] = (isolated_env / "reports-v1").iterdir()
-    stored.write_bytes(content)
+    stored.path.write_bytes(content)
     again = _check(app, settings)
     assert len(analyses) == 2
-    assert again.findings == cold.findings
+    assert again.findings == stored.cold.findings
 
 
 def test_a_stored_finding_of_the_wrong_shape_is_a_miss(
+    stored: StoredCheck,
     app: Path,
     settings: Settings,
     tmp_path: Path,
     analyses: list[object],
-    isolated_env: Path,
 ) -> None:
-    _import_httpx(app)
-    cold = _check(app, settings)
-    [stored] = (isolated_env / "reports-v1").iterdir()
-    data = json.loads(stored.read_text())
+    data = json.loads(stored.path.read_text())
     assert data["findings"], "the project has a finding to tamper with"
     outside = str(tmp_path / "outside.txt")  # a file the check never read: --fix must not write it
     tampered: list[dict[str, Any]] = [
@@ -251,8 +264,8 @@ def test_a_stored_finding_of_the_wrong_shape_is_a_miss(
     ]
     for tamper in tampered:
         finding = {**data["findings"][0], **tamper}
-        stored.write_text(json.dumps({**data, "findings": [finding]}))
-        assert _check(app, settings).findings == cold.findings
+        stored.path.write_text(json.dumps({**data, "findings": [finding]}))
+        assert _check(app, settings).findings == stored.cold.findings
     assert len(analyses) == 1 + len(tampered)
     assert not (tmp_path / "outside.txt").exists()
 
