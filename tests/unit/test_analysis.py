@@ -4,20 +4,18 @@ blockers of a target whose desktop graph fails too."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
 from pathlib import Path
 
-from packaging.requirements import Requirement
 from packaging.tags import Tag
 from packaging.version import Version
 
 from fletlint.linter.analysis import Analysis, TargetResult, constraint_of, describe_targets
 from fletlint.linter.findings import ChainLink, Location
-from fletlint.linter.index.model import CoreMetadata, DistFile, ProjectListing
-from fletlint.linter.resolve import Environment, file_fits, resolve, roots_for
+from fletlint.linter.index.model import DistFile
+from fletlint.linter.resolve import Environment, file_fits
 from fletlint.linter.rules import fl001_missing_phone_wheel
-from fletlint.linter.sources.model import DeclaredRequirement, ProjectSpec
 from fletlint.linter.targets import default_targets, select_targets
+from tests.support.memory_index import MemoryIndex, dist_file, one_target_analysis
 
 TARGETS = default_targets("3.12")
 
@@ -65,60 +63,20 @@ def test_a_held_out_package_fits_any_phone() -> None:
     assert file_fits(native, dataclasses.replace(env, held_out=frozenset({"native"})))
 
 
-class _Source:
-    """An index in memory: pure `app` pins `native==1.0` (desktop wheel only), which requires
-    `gone>=2`, of which no release exists."""
-
-    def __init__(self) -> None:
-        pure = frozenset({Tag("py3", "none", "any")})
-        desktop = frozenset({Tag("cp312", "abi3", "manylinux_2_17_x86_64")})
-        self.requires = {"app": ("native==1.0",), "native": ("gone>=2",), "gone": ()}
-        self.files = {
-            "app": (self._file("app", "1.0", pure),),
-            "native": (self._file("native", "1.0", desktop), self._file("native", "0.9", desktop)),
-            "gone": (self._file("gone", "1.0", pure),),
-        }
-
-    @staticmethod
-    def _file(name: str, version: str, tags: frozenset[Tag]) -> DistFile:
-        filename = f"{name}-{version}-{'-'.join(str(next(iter(tags))).split('-'))}.whl"
-        return DistFile(
-            filename, f"http://x/{filename}", "pypi", name, Version(version), True, tags
-        )
-
-    def listing(self, name: str) -> ProjectListing:
-        return ProjectListing(name, self.files.get(name, ()))
-
-    def metadata(self, file: DistFile) -> CoreMetadata:
-        requires = tuple(Requirement(r) for r in self.requires[file.name])
-        return CoreMetadata(file.name, file.version, requires)
-
-    def prefetch(self, names: Iterable[str]) -> None:
-        pass
-
-    def warm_metadata(self, files: Iterable[DistFile]) -> None:
-        pass
-
-
 def _analysis(tmp_path: Path, *lines: str) -> tuple[Analysis, TargetResult]:
-    source = _Source()
-    declared = tuple(
-        DeclaredRequirement(
-            line, Location("requirements.txt", i + 1), "requirements.txt", Requirement(line)
-        )
-        for i, line in enumerate(lines)
+    """Pure `app` pins `native==1.0` (desktop wheel only), which requires `gone>=2`, of which
+    no release exists; the project declares `lines`, checked for 64-bit Android."""
+    desktop = frozenset({Tag("cp312", "abi3", "manylinux_2_17_x86_64")})
+    source = MemoryIndex(
+        files={
+            "app": (dist_file("app", "1.0"),),
+            "native": (dist_file("native", "1.0", desktop), dist_file("native", "0.9", desktop)),
+            "gone": (dist_file("gone", "1.0"),),
+        },
+        requires={"app": ("native==1.0",), "native": ("gone>=2",), "gone": ()},
     )
-    [phone] = select_targets(TARGETS, names=("android_24_arm64_v8a",))
-    env = Environment(phone.name, "3.12", phone.marker_environment, frozenset(phone.tags))
-    desktop = Environment("desktop", "3.12", phone.marker_environment)
-    result = TargetResult(
-        phone,
-        env,
-        resolve(source, env, roots_for(declared, env, phone.platform)),
-        resolve(source, desktop, roots_for(declared, desktop, phone.platform)),
-    )
-    project = ProjectSpec(tmp_path, declared)
-    return Analysis(project, (phone,), [result], (), source.listing, source=source), result
+    analysis = one_target_analysis(tmp_path, source, lines, "android_24_arm64_v8a")
+    return analysis, analysis.results[0]
 
 
 def test_where_the_desktop_fails_too_the_phone_blocker_is_where_pip_stops(tmp_path: Path) -> None:
