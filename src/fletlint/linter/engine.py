@@ -13,7 +13,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import platformdirs
 from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
 
@@ -44,6 +43,7 @@ from fletlint.linter.sources.imports import ImportScanner
 from fletlint.linter.sources.model import DeclaredRequirement, ProjectSpec
 from fletlint.linter.sources.project import load_project
 from fletlint.linter.sources.requirements import read_requirements
+from fletlint.linter.storage import default_cache_dir
 from fletlint.linter.suppression import apply_suppressions
 from fletlint.linter.targets import (
     Target,
@@ -152,9 +152,7 @@ class Linter:
     def cache_dir(self) -> Path:
         if self.settings.cache_dir is not None:
             return self.settings.cache_dir
-        if self._environ.get("FLETLINT_CACHE_DIR"):
-            return Path(self._environ["FLETLINT_CACHE_DIR"])
-        return Path(platformdirs.user_cache_dir("fletlint"))
+        return default_cache_dir(self._environ)
 
     def timeout(self) -> float:
         raw = self._environ.get("FLETLINT_TIMEOUT", "").strip()

@@ -24,7 +24,6 @@ import json
 import os
 import sys
 import threading
-import time
 import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
@@ -45,7 +44,7 @@ from fletlint.linter.index.model import IndexProblem, ProjectListing
 from fletlint.linter.project_files import read_project_bytes
 from fletlint.linter.resolve import Environment, Resolution, Wanted
 from fletlint.linter.sources.model import ProjectSpec
-from fletlint.linter.storage import store_in_cache
+from fletlint.linter.storage import mark_used, prune_unused, store_in_cache
 
 _FORMAT = 1
 # Reports not read or written for this long are removed when another report is stored.
@@ -307,7 +306,7 @@ class ReportStore:
         # An index that fails now but answered then (or the reverse) changes the findings.
         if _problem_set(source.problems) != _problem_set(stored.problems):
             return None
-        _mark_used(path)
+        mark_used(path)
         return stored
 
     def save(
@@ -330,25 +329,7 @@ class ReportStore:
     def prune(self, unused_for: float = UNUSED_FOR) -> None:
         """Remove the reports no check has read or written for `unused_for` seconds (a project
         deleted, settings no longer used, a temporary file a crash left)."""
-        cutoff = time.time() - unused_for
-        try:
-            with os.scandir(self.folder) as entries:
-                for entry in entries:
-                    if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
-                        Path(entry.path).unlink(missing_ok=True)
-        # Another process pruning, an unreadable folder, a NUL byte or a lone surrogate in its
-        # path: only costs space.
-        except (OSError, ValueError):
-            return
-
-
-def _mark_used(path: Path) -> None:
-    """A report read back is in use: its change time is what pruning looks at (once a day)."""
-    try:
-        if path.stat().st_mtime < time.time() - 86400:
-            os.utime(path)
-    except (OSError, ValueError):
-        return
+        prune_unused(self.folder, unused_for)
 
 
 def _locations(finding: Finding) -> list[Location]:

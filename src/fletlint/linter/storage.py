@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
+from collections.abc import Mapping
 from pathlib import Path
 
 
@@ -25,4 +27,38 @@ def store_in_cache(path: Path, data: bytes) -> None:
     try:
         write_atomic(path, data)
     except (OSError, ValueError):  # ValueError: a NUL byte or lone surrogate in the cache path
+        return
+
+
+def default_cache_dir(environ: Mapping[str, str]) -> Path:
+    """`$FLETLINT_CACHE_DIR`, else the per-user cache folder (tests and CI point it elsewhere)."""
+    override = environ.get("FLETLINT_CACHE_DIR")
+    if override:
+        return Path(override)
+    import platformdirs  # here: the replay of a warm check needs it only without the variable
+
+    return Path(platformdirs.user_cache_dir("fletlint"))
+
+
+def prune_unused(folder: Path, unused_for: float) -> None:
+    """Remove the files of `folder` not read or written for `unused_for` seconds (their change
+    time: readers of a stored file touch it, see `mark_used`)."""
+    cutoff = time.time() - unused_for
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
+                    Path(entry.path).unlink(missing_ok=True)
+    # Another process pruning, an unreadable folder, a NUL byte or a lone surrogate in its
+    # path: only costs space.
+    except (OSError, ValueError):
+        return
+
+
+def mark_used(path: Path) -> None:
+    """A stored file read back is in use: its change time is what pruning looks at (once a day)."""
+    try:
+        if path.stat().st_mtime < time.time() - 86400:
+            os.utime(path)
+    except (OSError, ValueError):
         return

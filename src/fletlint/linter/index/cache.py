@@ -27,9 +27,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import platformdirs
-
 from fletlint.linter.index.urls import split_credentials
+from fletlint.linter.storage import default_cache_dir as default_cache_dir  # re-exported
 from fletlint.linter.storage import store_in_cache
 
 _FORMAT = 2
@@ -109,12 +108,6 @@ def parse_cache_control(value: str | None) -> tuple[float, bool]:
         return 0.0, True
     match = _MAX_AGE_RE.search(value)
     return (float(match.group(1)) if match else 0.0), True
-
-
-def default_cache_dir(environ: Mapping[str, str]) -> Path:
-    """`$FLETLINT_CACHE_DIR`, else the per-user cache folder (tests and CI point it elsewhere)."""
-    override = environ.get("FLETLINT_CACHE_DIR")
-    return Path(override) if override else Path(platformdirs.user_cache_dir("fletlint"))
 
 
 def cache_key(url: str, accept: str) -> str:
