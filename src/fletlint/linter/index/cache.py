@@ -126,6 +126,14 @@ class HttpCache:
         # Two-level fan-out keeps folders small on big resolutions.
         return self.folder / HTTP_FOLDER / key[:2] / key
 
+    def has(self, url: str, accept: str) -> bool:
+        """Whether an entry is stored (not read, not validated): cheaper than `get`."""
+        return self._path(cache_key(url, accept)).is_file()
+
+    def header_path(self, url: str, accept: str) -> Path:
+        """The header file of the entry for (url, accept); `observed.page_state` reads it too."""
+        return self._path(cache_key(url, accept))
+
     def get(self, url: str, accept: str) -> CacheEntry | None:
         path = self._path(cache_key(url, accept))
         try:

@@ -88,6 +88,17 @@ _ARCHIVE_NS = "fletlint/archive"
 # back is read again soon.
 RETRY_FIRST, RETRY_MAX = 1.0, 60.0
 
+# Reading ahead of the resolver on a cold run. A resolver asks for one release's metadata at a
+# time and waits; with range requests into wheels that is a round trip each. When it asks for an
+# older release of a project whose newer one it already read, it is walking back through the
+# releases: the next READ_AHEAD older ones are read in parallel. When a release's dependencies
+# become known, the newest release of each (a pure wheel, which every target shares) is read
+# with its listing. Bounded: at most READ_AHEAD guesses per metadata asked for, one per listing,
+# and READ_AHEAD_BUDGET per check, so a hostile index cannot make fletlint read unboundedly.
+READ_AHEAD = 8
+READ_AHEAD_BUDGET = 512
+READ_AHEAD_WORKERS = 8
+
 T = TypeVar("T")
 
 
@@ -112,6 +123,17 @@ def _complete_source(source: IndexSource) -> IndexSource:
 @dataclass
 class _Memo:
     futures: dict[str, Future[Any]] = field(default_factory=dict)
+
+
+@dataclass
+class _MetadataRead:
+    """Metadata read (perhaps ahead of need) and what its failures must say once it is used.
+
+    A read ahead is a guess: when it fails, the problem, the "metadata missing" count and the
+    index's back-off belong to the check only if the metadata is then used."""
+
+    metadata: CoreMetadata
+    failures: list[Callable[[], None]] = field(default_factory=list)
 
 
 class IndexClient:
@@ -188,6 +210,16 @@ class IndexClient:
         )
         self._wheels = RemoteWheels(self._session, self._limits, self._count)
         self._pool = ThreadPoolExecutor(max_workers, thread_name_prefix="fletlint-index")
+        # Reads ahead get their own threads: what the resolver waits for never queues behind a
+        # guess (they share the connection pool).
+        self._ahead_pool = ThreadPoolExecutor(
+            READ_AHEAD_WORKERS, thread_name_prefix="fletlint-ahead"
+        )
+        self._ahead_left = READ_AHEAD_BUDGET
+        # Per project: the newest release whose metadata was asked for, and its releases newest
+        # first (the walk back reads ahead along them).
+        self._newest_asked: dict[str, Version] = {}
+        self._releases: dict[str, tuple[Version, ...]] = {}
 
     # ---------------------------------------------------------------- public API
 
@@ -200,6 +232,28 @@ class IndexClient:
     def stats(self) -> ClientStats:
         return self._stats
 
+    def page_probes(self, names: Iterable[str]) -> list[tuple[str, str]] | None:
+        """The HTTP cache's header file of every page the listings of `names` come from, with
+        its body's identity: what a replay of the check probes again (`observed.page_state`).
+        None when a listing does not come from such a page (a find-links or local source, an
+        index with credentials, a page not stored): only a full check can tell if it moved."""
+        cache = self._pages.cache
+        if cache is None:
+            return None
+        projects = sorted({str(canonicalize_name(n)) for n in names})
+        probes: list[tuple[str, str]] = []
+        for source in self.sources:
+            plain = source.name == source.url and source.url.startswith(("http://", "https://"))
+            if source.kind != "simple" or not plain:
+                return None
+            for project in projects:
+                url = urljoin(source.url, project + "/")
+                entry = cache.get(url, ACCEPT_SIMPLE)
+                if entry is None or not entry.identity:
+                    return None
+                probes.append((str(cache.header_path(url, ACCEPT_SIMPLE)), entry.identity))
+        return probes
+
     def listing(self, name: str) -> ProjectListing:
         project = str(canonicalize_name(name))
         return self._once(self._listings, project, lambda: self._build_listing(project))
@@ -211,12 +265,19 @@ class IndexClient:
             # hand-off per known name costs more than the lookup itself.
             missing = sorted(n for n in unique if n not in self._listings.futures)
         if len(missing) == 1:
-            self.listing(missing[0])
+            self._listing_and_newest(missing[0])
         elif missing:
-            self._run_all([self._pool.submit(self.listing, n) for n in missing])
+            self._run_all([self._pool.submit(self._listing_and_newest, n) for n in missing])
 
     def metadata(self, file: DistFile) -> CoreMetadata:
-        return self._once(self._metadata, file.url, lambda: self._load_metadata(file))
+        self._walk_back(file)
+        read = self._read_metadata(file)
+        if read.failures:
+            with self._lock:
+                failures, read.failures = read.failures, []
+            for failure in failures:
+                failure()
+        return read.metadata
 
     def prefetch_metadata(self, files: Iterable[DistFile]) -> None:
         unique = {f.url: f for f in files}
@@ -226,12 +287,13 @@ class IndexClient:
         """Start reading metadata the resolver will probably ask for next; do not wait.
 
         Backtracking walks releases newest first, one at a time; reading the next few in the
-        background turns a hundred sequential round trips into a few parallel batches.
+        background turns a hundred sequential round trips into a few parallel batches. What
+        fails is reported only if the metadata is then used.
         """
         with self._lock:
             wanted = [f for f in files if f.url not in self._metadata.futures]
         for file in wanted:
-            self._pool.submit(self.metadata, file)
+            self._pool.submit(self._read_metadata, file)
 
     def archive_names(self, file: DistFile) -> tuple[str, ...]:
         """The member names of a wheel (read from its zip central directory by range requests,
@@ -267,9 +329,13 @@ class IndexClient:
                         missed.discard(key)
         with self._stats_lock:
             self._stats = ClientStats()
+        with self._lock:
+            self._ahead_left = READ_AHEAD_BUDGET
 
     def close(self) -> None:
+        self._ahead_pool.shutdown(wait=False, cancel_futures=True)
         self._pool.shutdown(wait=True)
+        self._ahead_pool.shutdown(wait=True)
         self._session.close()
         if self._cache_dir is not None:
             bounds = self._cache_bounds
@@ -582,44 +648,132 @@ class IndexClient:
 
     # ---------------------------------------------------------------- metadata
 
-    def _load_metadata(self, file: DistFile) -> CoreMetadata:
+    def _read_metadata(self, file: DistFile) -> _MetadataRead:
+        """Read once per file, by whoever asks first (the resolver or a read ahead)."""
+        read: _MetadataRead = self._once(
+            self._metadata, file.url, lambda: self._load_metadata(file)
+        )
+        return read
+
+    def _load_metadata(self, file: DistFile) -> _MetadataRead:
         if file.from_snapshot:
-            return self._borrowed_metadata(file)
+            return _MetadataRead(self._borrowed_metadata(file))
         self._progress(f"metadata of {file.filename}")
         source = self._by_name.get(file.index)
+        failures: list[Callable[[], None]] = []
+
+        def report(message: str, *, dead: bool) -> None:
+            if source is not None:
+                failures.append(lambda: self._report(source, message, dead=dead))
+
         try:
             raw = self._metadata_bytes(file)
         except TooLarge as exc:
             # One oversized file (a huge wheel on a server that ignores ranges) says nothing
             # about the index: the rest of it is still read.
-            if source is not None:
-                message = f"{exc.message}; the dependencies of {file.filename} are unknown"
-                self._report(source, message, dead=False)
+            report(f"{exc.message}; the dependencies of {file.filename} are unknown", dead=False)
             raw = None
         except SourceError as exc:
-            if source is not None:
-                self._report(source, exc.message, dead=True)
+            report(exc.message, dead=True)
             raw = None
         except NotCached:
-            if source is not None:
-                message = f"metadata of {file.filename} is not in the cache (offline mode)"
-                self._report(source, message, dead=False)
+            report(f"metadata of {file.filename} is not in the cache (offline mode)", dead=False)
             raw = None
         else:
-            if raw is None and source is not None:
+            if raw is None:
                 # Served, but no METADATA/PKG-INFO inside (a corrupt archive): resolving on as if
                 # it had no dependencies must not pass silently for a complete answer.
                 message = (
                     f"metadata of {file.filename} could not be read (not a valid archive); "
                     "its dependencies are unknown"
                 )
-                self._report(source, message, dead=False)
+                report(message, dead=False)
         if raw is None:
             with self._lock:
                 self._missed_metadata.add(file.url)
-            self._count("metadata_missing")
-            return CoreMetadata(file.name, file.version)
-        return parse_core_metadata(raw, file.name, file.version)
+            failures.append(lambda: self._count("metadata_missing"))
+            return _MetadataRead(CoreMetadata(file.name, file.version), failures)
+        return _MetadataRead(parse_core_metadata(raw, file.name, file.version))
+
+    # ---------------------------------------------------------------- reading ahead
+
+    def _read_ahead(self, files: Iterable[DistFile]) -> None:
+        """Start reading these files' metadata on the read-ahead threads, within the budget."""
+        if self._offline:
+            return
+        with self._lock:
+            wanted = [
+                f for f in files if not f.from_snapshot and f.url not in self._metadata.futures
+            ]
+            wanted = wanted[: max(0, self._ahead_left)]
+            self._ahead_left -= len(wanted)
+        for file in wanted:
+            self._ahead_pool.submit(self._read_one_ahead, file)
+
+    def _read_one_ahead(self, file: DistFile) -> None:
+        # Already on disk (a warm run): the resolver reads it itself at the cost of a file read;
+        # reading it here would only cost the warm run a parse it may not need.
+        if file.url.startswith("file:") or self._pages.has_immutable(file.url, _METADATA_NS):
+            return
+        self._read_metadata(file)
+
+    def _listing_and_newest(self, project: str) -> ProjectListing:
+        """A listing asked for because a release depends on the project: its newest release
+        is the likeliest to be resolved, and a pure wheel's metadata serves every target."""
+        listing = self.listing(project)
+        newest = self._newer_releases(listing)
+        if newest:
+            pure = [f for f in listing.by_version[newest[0]] if f.is_pure and not f.yanked]
+            self._read_ahead(pure[:1])
+        return listing
+
+    def _newer_releases(self, listing: ProjectListing) -> tuple[Version, ...]:
+        """The listing's releases newest first, final releases with a file not yanked only."""
+        with self._lock:
+            known = self._releases.get(listing.name)
+        if known is None:
+            known = tuple(
+                sorted(
+                    (
+                        v
+                        for v, fs in listing.by_version.items()
+                        if not v.is_prerelease and any(not f.yanked for f in fs)
+                    ),
+                    reverse=True,
+                )
+            )
+            with self._lock:
+                self._releases[listing.name] = known
+        return known
+
+    def _walk_back(self, file: DistFile) -> None:
+        """Asked for an older release than one asked before: read the next older ones ahead,
+        the same kind of file (same tags, else a pure wheel) from the same index."""
+        if self._offline or file.from_snapshot:
+            return
+        with self._lock:
+            newest = self._newest_asked.get(file.name)
+            if newest is None or file.version > newest:
+                self._newest_asked[file.name] = file.version
+                return
+            if file.version == newest:
+                return
+            future = self._listings.futures.get(file.name)
+        if future is None or not future.done() or future.exception() is not None:
+            return
+        listing: ProjectListing = future.result()
+        releases = self._newer_releases(listing)
+        older = [v for v in releases if v < file.version][:READ_AHEAD]
+        ahead = []
+        for version in older:
+            files = [
+                f for f in listing.by_version[version] if not f.yanked and f.index == file.index
+            ]
+            same = [f for f in files if f.tags == file.tags]
+            if not same and file.is_pure:
+                same = [f for f in files if f.is_pure]
+            ahead.extend(same[:1])
+        self._read_ahead(ahead)
 
     def _borrowed_metadata(self, file: DistFile) -> CoreMetadata:
         """Snapshot files have no metadata of their own: dependencies rarely differ between a
