@@ -24,7 +24,7 @@ from pathlib import Path
 
 from tests.support.index_server import JSON_TYPE, LocalIndex, RecordedRequest, _Response
 
-MAX_STALL = 2.0
+MAX_STALL = 30.0
 
 # An action writes a whole (faulty) answer to the handler's socket.
 Action = Callable[[BaseHTTPRequestHandler, RecordedRequest, _Response], None]
