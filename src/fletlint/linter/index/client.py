@@ -216,6 +216,7 @@ class IndexClient:
             READ_AHEAD_WORKERS, thread_name_prefix="fletlint-ahead"
         )
         self._ahead_left = READ_AHEAD_BUDGET
+        self._ahead_asked: set[str] = set()  # file URLs given to the read-ahead threads
         # Per project: the newest release whose metadata was asked for, and its releases newest
         # first (the walk back reads ahead along them).
         self._newest_asked: dict[str, Version] = {}
@@ -702,11 +703,17 @@ class IndexClient:
         if self._offline:
             return
         with self._lock:
-            wanted = [
-                f for f in files if not f.from_snapshot and f.url not in self._metadata.futures
-            ]
-            wanted = wanted[: max(0, self._ahead_left)]
+            wanted = list(
+                {
+                    f.url: f
+                    for f in files
+                    if not f.from_snapshot
+                    and f.url not in self._metadata.futures
+                    and f.url not in self._ahead_asked
+                }.values()
+            )[: max(0, self._ahead_left)]
             self._ahead_left -= len(wanted)
+            self._ahead_asked.update(f.url for f in wanted)
         for file in wanted:
             self._ahead_pool.submit(self._read_one_ahead, file)
 

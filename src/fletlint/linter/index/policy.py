@@ -130,6 +130,10 @@ class CachePolicy:
         entry = self.cache.get(url, namespace)
         return entry.read_body() if entry is not None else None
 
+    def has_immutable(self, url: str, namespace: str) -> bool:
+        """Whether a value of a released file is stored (a guess, not read)."""
+        return self.cache is not None and self.cache.has(url, namespace)
+
     def put_immutable(self, url: str, namespace: str, body: bytes) -> None:
         """Released files never change (PyPI forbids re-uploads), so no revalidation."""
         if self.cache is not None:
