@@ -3,22 +3,28 @@ picks, repeated requirements resolve as one, and a known resolution answers a tr
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+import resolvelib.resolvers
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 from resolvelib import BaseReporter, ResolutionImpossible, Resolver
+from resolvelib.resolvers import ResolutionTooDeep
 
 from fletlint.linter.analysis import Analysis
 from fletlint.linter.fixes.context import FixContext
 from fletlint.linter.resolve import (
+    Candidate,
     Environment,
     EnvironmentMemo,
     Provider,
     Resolution,
     Wanted,
+    _Resolution,
     resolve,
     solution_from,
 )
@@ -66,6 +72,62 @@ def test_the_memoised_loop_picks_what_resolvelib_picks() -> None:
     for source, texts in cases:
         roots = [_root(t) for t in texts]
         assert _picked(resolve(source, ENV, roots)) == _stock(source, roots), texts
+
+
+class _Rounds(BaseReporter[Wanted, Candidate, str]):
+    """Every pin and every conflict of a resolution, in order."""
+
+    def __init__(self) -> None:
+        self.events: list[str] = []
+
+    def pinning(self, candidate: Candidate) -> None:
+        self.events.append(f"pin {candidate.identifier}=={candidate.version}")
+
+    def resolving_conflicts(self, causes: object) -> None:
+        self.events.append("backjump")
+
+
+def _random_universe(seed: int, size: int) -> tuple[PlainSource, list[Wanted]]:
+    """Projects with a few releases each, needing later projects (some with an extra) under
+    specifiers that often disagree: resolutions that pin, backjump and sometimes fail."""
+    rng = random.Random(seed)
+    projects: dict[str, dict[str, list[str]]] = {}
+    for index in range(size):
+        releases: dict[str, list[str]] = {}
+        for version in range(1, rng.randint(2, 5)):
+            requires = []
+            for child in rng.sample(range(index + 1, size), min(size - index - 1, 2)):
+                spec = rng.choice(["", "", "", "", ">=2", "<3", "!=1", "==2", "<2"])
+                extra = "[x]" if rng.random() < 0.1 else ""
+                requires.append(f"p{child}{extra}{spec}")
+            if rng.random() < 0.3:
+                requires.append(f"p{rng.randint(0, size - 1)}>=2; extra == 'x'")
+            releases[f"{version}"] = requires
+        projects[f"p{index}"] = releases
+    roots = [_root(f"p{i}") for i in rng.sample(range(size), 4)]
+    return PlainSource(projects), roots
+
+
+def _rounds(loop: type[Any], source: PlainSource, roots: list[Wanted]) -> list[str]:
+    reporter = _Rounds()
+    try:
+        loop(Provider(source, ENV, {}), reporter).resolve(roots, max_rounds=2_000)
+    except (ResolutionImpossible, ResolutionTooDeep) as exc:
+        reporter.events.append(type(exc).__name__)
+    return reporter.events
+
+
+def test_the_loop_carrying_unsatisfied_names_makes_resolvelibs_rounds() -> None:
+    backjumped = failed = 0
+    for seed in range(60):
+        source, roots = _random_universe(seed, 14)
+        stock = _rounds(resolvelib.resolvers.Resolution, source, roots)
+        assert _rounds(_Resolution, source, roots) == stock, seed
+        backjumped += "backjump" in stock
+        failed += stock[-1] == "ResolutionImpossible"
+    # The cases took every path: pins only, backjumps, and failures.
+    assert 0 < backjumped < 60
+    assert 0 < failed < 60
 
 
 def test_a_shared_memo_gives_every_resolution_the_same_answer() -> None:

@@ -5,17 +5,24 @@ every requirement on it: with n projects that is n questions per round and n rou
 the requirements (16 million `is_satisfied_by` calls in a check of 150 packages). The answer
 depends only on the project's criterion and its pin, and resolvelib never changes a criterion in
 place (a change makes a new Criterion), so it is kept per project with the two objects it was
-computed for and asked again only when either is another object. After a successful pin only the
-criteria that round replaced can have stopped being satisfied.
+computed for and asked again only when either is another object.
 
-The loop is resolvelib 1.2's `Resolution.resolve` with those two sweeps changed and nothing else:
+Even answered from the memo, a sweep of every project every round is quadratic in the projects
+(a resolution of 500 takes 500 rounds). A successful pin changes one pin and the criteria its
+dependencies replace or add (`_add_to_criteria` records which), so the unsatisfied names are
+carried from round to round and only those projects asked again; after anything else (a
+backjump, information removed from every criterion, a rollback) the next round sweeps them all.
+The names come in another order than the criteria's: resolvelib picks the `min` of them by
+preference, and the preference this loop is used with ends in the identifier (a total order), so
+the order never decides a pick.
+
+The loop is resolvelib 1.2's `Resolution.resolve` with those sweeps changed and nothing else:
 same rounds, same choices, same errors. With another resolvelib the stock loop runs (only the
 memo of `_is_current_pin_satisfying` applies, which holds for any version).
 """
 
 from __future__ import annotations
 
-import collections
 import operator
 from collections.abc import Iterable
 from typing import Generic
@@ -44,6 +51,22 @@ class MemoResolution(Resolution[RT, CT, KT], Generic[RT, CT, KT]):
         super().__init__(provider, reporter)
         # name -> (criterion, pin, satisfied): the answer for those two objects.
         self._satisfying: dict[KT, tuple[Criterion[RT, CT], CT | None, bool]] = {}
+        # The current state's unsatisfied names (a dict for a stable order), carried across
+        # successful pins; None: sweep every criterion next round.
+        self._unsatisfied: dict[KT, None] | None = None
+        # The identifiers `_add_to_criteria` gave a criterion since the round began (in any copy
+        # of the criteria: a candidate that failed too), and those of them that had none.
+        self._touched: set[KT] = set()
+        self._added: set[KT] = set()
+
+    def _add_to_criteria(
+        self, criteria: dict[KT, Criterion[RT, CT]], requirement: RT, parent: CT | None
+    ) -> None:
+        identifier = self._p.identify(requirement_or_candidate=requirement)
+        if identifier not in criteria:
+            self._added.add(identifier)
+        self._touched.add(identifier)
+        super()._add_to_criteria(criteria, requirement, parent)
 
     def _is_current_pin_satisfying(self, name: KT, criterion: Criterion[RT, CT]) -> bool:
         pin = self.state.mapping.get(name)
@@ -83,7 +106,9 @@ class MemoResolution(Resolution[RT, CT, KT], Generic[RT, CT, KT]):
         # Initialize the root state.
         self._states = [
             State(
-                mapping=collections.OrderedDict(),
+                # changed: a plain dict (ordered, `popitem` takes the last pin as well), copied
+                # every round far faster than an OrderedDict
+                mapping={},
                 criteria={},
                 backtrack_causes=[],
             )
@@ -116,23 +141,28 @@ class MemoResolution(Resolution[RT, CT, KT], Generic[RT, CT, KT]):
 
                     if optimistic_rounds_cutoff <= 0:
                         self._rollback_states()
+                        self._unsatisfied = None  # changed: another state
                         continue
                 elif (
                     optimistic_rounds_cutoff is not None
                     and round_index - optimistic_backjumping_start_round >= optimistic_rounds_cutoff
                 ):
                     self._rollback_states()
+                    self._unsatisfied = None  # changed: another state
                     continue
 
-            unsatisfied_names = self._unsatisfied_names()  # changed: memoised sweep
+            # changed: carried from the last round when it pinned, else a memoised sweep
+            if self._unsatisfied is None:
+                self._unsatisfied = dict.fromkeys(self._unsatisfied_names())
+            unsatisfied_names = list(self._unsatisfied)
 
             # All criteria are accounted for. Nothing more to pin, we are done!
             if not unsatisfied_names:
                 self._r.ending(state=self.state)
                 return self.state
 
-            # keep track of satisfied names to calculate diff after pinning
-            satisfied_names = set(self.state.criteria.keys()) - set(unsatisfied_names)
+            # changed: no set of satisfied names (a name was satisfied before the pin when the
+            # pin did not add its criterion and it was not among the unsatisfied)
 
             if len(unsatisfied_names) > 1:
                 narrowed_unstatisfied_names = list(
@@ -164,10 +194,12 @@ class MemoResolution(Resolution[RT, CT, KT], Generic[RT, CT, KT]):
             else:
                 name = narrowed_unstatisfied_names[0]
 
-            before = dict(self.state.criteria)  # changed: to see which criteria the pin replaced
+            self._touched.clear()  # changed: to see which criteria the pin replaced or added
+            self._added.clear()
             failure_criterion = self._attempt_to_pin_criterion(name)
 
             if failure_criterion:
+                self._unsatisfied = None  # changed: backjumping makes another state
                 causes = self._extract_causes(failure_criterion)
                 # Backjump if pinning fails. The backjump process puts us in
                 # an unpinned state, so we can work on it in the next round.
@@ -197,13 +229,23 @@ class MemoResolution(Resolution[RT, CT, KT], Generic[RT, CT, KT]):
                 # discard as information sources any invalidated names
                 # (unsatisfied names that were previously satisfied)
                 # changed: only a criterion this pin replaced can have become unsatisfied (the
-                # other pins are unchanged; the pinned name was unsatisfied)
-                newly_unsatisfied_names = {
-                    key
-                    for key, criterion in self.state.criteria.items() - before.items()
-                    if key in satisfied_names
-                    and not self._is_current_pin_satisfying(key, criterion)
-                }
+                # other pins are unchanged; the pinned name was unsatisfied), and only those
+                # and the pinned name can have become satisfied
+                criteria = self.state.criteria
+                unsatisfied = self._unsatisfied
+                newly_unsatisfied_names = set()
+                for key in (*self._touched, name):
+                    criterion = criteria.get(key)
+                    if criterion is None:
+                        continue  # added only in the criteria of a candidate that failed
+                    if self._is_current_pin_satisfying(key, criterion):
+                        unsatisfied.pop(key, None)
+                        continue
+                    if key not in unsatisfied and key not in self._added:
+                        newly_unsatisfied_names.add(key)
+                    unsatisfied[key] = None
+                if newly_unsatisfied_names:
+                    self._unsatisfied = None  # every criterion is replaced below
                 self._remove_information_from_criteria(self.state.criteria, newly_unsatisfied_names)
                 # Pinning was successful. Push a new state to do another pin.
                 self._push_new_state()
