@@ -334,8 +334,9 @@ class IndexClient:
             self._ahead_left = READ_AHEAD_BUDGET
 
     def close(self) -> None:
-        self._ahead_pool.shutdown(wait=False, cancel_futures=True)
         self._pool.shutdown(wait=True)
+        # Reads ahead already asked for finish (within the check's budget): what they read is
+        # cached for the next run.
         self._ahead_pool.shutdown(wait=True)
         self._session.close()
         if self._cache_dir is not None:

@@ -1,0 +1,141 @@
+"""IndexClient reads metadata ahead of the resolver on a cold run, within bounds.
+
+A real local index with range requests only (no PEP 658), as PyPI answers for most files: every
+metadata read is a request to `/files/`, so the index's log shows what was read ahead.
+`close()` waits for reads ahead, which makes the log complete when it is asserted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from packaging.version import Version
+
+from fletlint.linter.index import client as client_module
+from fletlint.linter.index.client import READ_AHEAD, IndexClient
+from fletlint.linter.index.model import DistFile
+from tests.support import faults
+from tests.support.faults import Faults
+from tests.support.index_server import LocalIndex
+from tests.support.wheels import build_wheel, wheel_filename
+from tests.unit.conftest import ClientFactory
+
+RELEASES = [f"1.{minor}" for minor in range(13)]  # 1.0 ... 1.12
+CORRUPT = "1.9"  # served, but not a zip: its metadata cannot be read
+
+
+@pytest.fixture
+def walker_index(make_index: Callable[..., LocalIndex], tmp_path: Path) -> LocalIndex:
+    root = tmp_path / "walker"
+    for version in RELEASES:
+        build_wheel(root, "walker", version, requires_dist=["dep-a", "dep-b>=1"])
+    for dep in ("dep-a", "dep-b"):
+        for version in ("1.0", "2.0", "3.0rc1"):
+            build_wheel(root, dep, version)
+    garbage = faults.rewrite(lambda data: b"PK\x03\x04 not a zip " + bytes(range(256)) * 8)
+    index = make_index(root, pep658=False)
+    return Faults().on(re.escape(wheel_filename("walker", CORRUPT)) + "$", garbage).install(index)
+
+
+def _release(client: IndexClient, project: str, version: str) -> DistFile:
+    (file,) = client.listing(project).by_version[Version(version)]
+    return file
+
+
+def _files_read(index: LocalIndex) -> set[str]:
+    return {r.path.rsplit("/", 1)[1] for r in index.requests_to("/files/")}
+
+
+def test_walking_back_reads_the_next_older_releases_ahead(
+    walker_index: LocalIndex, client_factory: ClientFactory
+) -> None:
+    client = client_factory(walker_index.url)
+    client.metadata(_release(client, "walker", "1.12"))
+    assert _files_read(walker_index) == {wheel_filename("walker", "1.12")}
+
+    # An older release after a newer one: the resolver is walking back through them.
+    client.metadata(_release(client, "walker", "1.11"))
+    client.close()
+
+    ahead = [f"1.{minor}" for minor in range(10, 10 - READ_AHEAD, -1)]  # 1.10 ... 1.3
+    expected = {wheel_filename("walker", v) for v in ["1.12", "1.11", *ahead]}
+    assert _files_read(walker_index) == expected
+    # 1.9 was read ahead and failed; unused, it is nobody's problem yet.
+    assert client.problems == ()
+    assert "metadata_missing" not in client.stats.extra
+
+
+def test_a_failed_read_ahead_is_reported_once_used(
+    walker_index: LocalIndex, client_factory: ClientFactory
+) -> None:
+    client = client_factory(walker_index.url)
+    client.metadata(_release(client, "walker", "1.12"))
+    client.metadata(_release(client, "walker", "1.10"))
+    # Waiting for 1.9 (read ahead, or read now if its turn has not come): the failure is said
+    # once it is used, exactly as when the resolver reads it itself.
+    metadata = client.metadata(_release(client, "walker", CORRUPT))
+    assert metadata.requires_dist == ()
+    (problem,) = client.problems
+    assert f"metadata of {wheel_filename('walker', CORRUPT)} could not be read" in problem.message
+    assert client.stats.extra["metadata_missing"] == 1
+    client.metadata(_release(client, "walker", CORRUPT))  # used again: said once
+    assert len(client.problems) == 1 and client.stats.extra["metadata_missing"] == 1
+
+
+def test_reads_ahead_stop_at_the_checks_budget(
+    walker_index: LocalIndex, client_factory: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(client_module, "READ_AHEAD_BUDGET", 3)
+    client = client_factory(walker_index.url)
+    for version in ("1.12", "1.11", "1.5"):
+        client.metadata(_release(client, "walker", version))
+    client.close()
+    # 1.11 after 1.12 spends the budget on 1.10, 1.9, 1.8; walking on to 1.5 reads no more.
+    read = {wheel_filename("walker", v) for v in ("1.12", "1.11", "1.10", "1.9", "1.8", "1.5")}
+    assert _files_read(walker_index) == read
+
+
+def test_dependencies_listings_come_with_their_newest_release(
+    walker_index: LocalIndex, client_factory: ClientFactory, isolated_env: Path
+) -> None:
+    client = client_factory(walker_index.url)
+    client.prefetch(["dep-a", "DEP_B"])
+    client.close()
+    # The newest final release of each (not the pre-release), nothing else.
+    assert _files_read(walker_index) == {
+        wheel_filename("dep-a", "2.0"),
+        wheel_filename("dep-b", "2.0"),
+    }
+    assert client.problems == ()
+
+    # A warm run finds them cached: no file is asked for, nothing is read ahead.
+    walker_index.clear_requests()
+    later = client_factory(walker_index.url)
+    later.prefetch(["dep-a", "dep-b"])
+    assert later.metadata(_release(later, "dep-a", "2.0")).name == "dep-a"
+    later.close()
+    assert walker_index.requests_to("/files/") == []
+
+
+def test_offline_reads_nothing_ahead(
+    walker_index: LocalIndex, client_factory: ClientFactory
+) -> None:
+    online = client_factory(walker_index.url)
+    for version in ("1.12", "1.11"):
+        online.metadata(_release(online, "walker", version))
+    online.close()
+    walker_index.clear_requests()
+
+    offline = client_factory(walker_index.url, offline=True)
+    offline.prefetch(["dep-a"])
+    for version in ("1.12", "1.11"):
+        offline.metadata(_release(offline, "walker", version))
+    offline.close()
+    assert walker_index.requests == []
+    # Only what was asked for is missing from the cache (dep-a's listing): no guess reported.
+    assert [p.message for p in offline.problems] == [
+        f"{walker_index.url} is not in the cache (offline mode)"
+    ]
