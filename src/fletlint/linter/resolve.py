@@ -606,16 +606,28 @@ def roots_for(
             continue
         if not marker_applies(req.marker, env):
             continue
-        roots.append(
-            Wanted(
+        known = _ROOTS.get(id(item))
+        if known is None or known[0] is not item:
+            if len(_ROOTS) >= _ROOTS_KEPT:
+                _ROOTS.clear()
+            wanted = Wanted(
                 canonicalize_name(req.name),
                 frozenset(canonicalize_name(e) for e in req.extras),
                 req.specifier,
                 requirement_text(req),
                 item,
             )
-        )
+            known = _ROOTS[id(item)] = (item, wanted)
+        roots.append(known[1])
     return roots
+
+
+# Each declared requirement's Wanted (id -> the requirement, which keeps the id its own, and
+# its Wanted): the fixes ask `roots_for` of every trial's requirements in every environment,
+# mostly the same objects (2,600 times 129 roots in a check of 500 packages). Bounded, as a
+# language server checks again and again.
+_ROOTS: dict[int, tuple[DeclaredRequirement, Wanted]] = {}
+_ROOTS_KEPT = 50_000
 
 
 class _BacktrackRecorder(BaseReporter[Wanted, Candidate, str]):
