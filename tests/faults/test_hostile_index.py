@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import pytest
 
+from fletlint.linter.index import limits
 from fletlint.linter.index.limits import MAX_PAGE_BYTES, MiB
 from tests.cli.helpers import Run, check, project
 from tests.conftest import MakeIndex
@@ -29,14 +30,27 @@ from tests.support.wheels import build_wheel, wheel_filename
 
 USER, PASSWORD = "alice", "s3cr3t-pw"
 FAST = ("--python-version", "3.12", "--target", "android_24_arm64_v8a")
-# Per-read timeout; the request deadline is 6 times this, the check's 30 times (loaded CI
-# machines answer a healthy local request well within a second).
-TIMEOUT = "1"
+# The read timeout, and with it the request deadline (60 s) and the check's (300 s): generous, so
+# that a loaded machine reading a healthy answer, or a body up to its size limit, never meets
+# them. No attack here is ended by a read timing out; the two a deadline ends shorten that
+# deadline alone (`shorten`).
+TIMEOUT = "10"
 
 
 @pytest.fixture(autouse=True)
-def short_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+def read_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FLETLINT_TIMEOUT", TIMEOUT)
+
+
+def shorten(
+    monkeypatch: pytest.MonkeyPatch, *, request: float | None = None, check: float | None = None
+) -> None:
+    """The deadline per request or per check, in seconds, the read timeout staying TIMEOUT (the
+    deadlines are set as multiples of it)."""
+    if request is not None:
+        monkeypatch.setattr(limits, "REQUEST_DEADLINE_READS", request / float(TIMEOUT))
+    if check is not None:
+        monkeypatch.setattr(limits, "CHECK_DEADLINE_READS", check / float(TIMEOUT))
 
 
 def clean(run: Run) -> None:
@@ -121,7 +135,6 @@ BODY_ATTACKS: dict[str, tuple[Action, str]] = {
     "content-length-2GB": (hostile.huge_declared(), "(Content-Length 2147483648)"),
     "endless-chunked": (hostile.endless_chunked(), f"larger than the {MAX_PAGE_BYTES // MiB} MiB"),
     "gzip-bomb-6GiB": (hostile.gzip_bomb(), "limit (decompressed)"),
-    "trickle-1-byte": (hostile.trickle(0.05), "deadline per request"),
     "content-encoding-br": (_brotli, "unsupported Content-Encoding 'br'"),
 }
 
@@ -174,10 +187,24 @@ def test_a_page_without_end_or_of_the_wrong_shape_is_one_fl005_at_its_limit(
     action, said = PAGE_ATTACKS[page]
     outcome = attack(action)
     assert said in _one_problem(outcome, private_pypi)
+    _flet_answers_and_nothing_big_is_stored(outcome, isolated_env)
+
+
+def test_a_page_trickled_a_byte_at_a_time_ends_at_the_request_deadline(
+    attack: Attack, private_pypi: LocalIndex, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A byte every 0.05 s never lets a read time out (10 s): the deadline per request ends it."""
+    shorten(monkeypatch, request=5.0)
+    outcome = attack(hostile.trickle(0.05))
+    assert "not read within the 5 s deadline per request" in _one_problem(outcome, private_pypi)
+    _flet_answers_and_nothing_big_is_stored(outcome, isolated_env)
+
+
+def _flet_answers_and_nothing_big_is_stored(outcome: Run, cache: Path) -> None:
     # Flet's index still answers for msgpack.
     assert outcome.packages()["msgpack"] == "1.1.2"
     # Nothing beyond the limit was stored: the cache holds no page of that size.
-    stored = [p.stat().st_size for p in isolated_env.rglob("*") if p.is_file()]
+    stored = [p.stat().st_size for p in cache.rglob("*") if p.is_file()]
     assert max(stored, default=0) < MAX_PAGE_BYTES
 
 
@@ -319,14 +346,15 @@ def test_a_check_deadline_ends_a_check_that_many_slow_pages_would_keep_alive(
     flet_index: LocalIndex,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # 0.1 s reads: 0.6 s per request, 3 s per check. Every answer is complete within its own
-    # deadline, but a chain of 16 dependencies read one after the other takes far longer.
-    monkeypatch.setenv("FLETLINT_TIMEOUT", "0.1")
+    # Every answer comes whole in 6 pieces 0.2 s apart: over a second, far within the read
+    # timeout and the request deadline; but a chain of 16 dependencies, each a page and a
+    # metadata file read one after the other, takes over 30 s: the check's 3 s deadline ends it.
+    shorten(monkeypatch, check=3.0)
     folder = tmp_path / "index"
     for n in range(16):
         build_wheel(folder, f"link{n}", "1.0", requires_dist=[f"link{n + 1}"] if n < 15 else [])
     index = make_index(folder)
-    Faults().on(r"^/(simple|files)/", hostile.dribble(pieces=6, pause=0.06)).install(index)
+    Faults().on(r"^/(simple|files)/", hostile.dribble(pieces=6, pause=0.2)).install(index)
     outcome = run_check(capsys, project(tmp_path / "app", "link0\n"), index, flet_index)
     messages = [p["message"] for p in outcome.findings_with("FL005")]
     assert any("the check's 3 s deadline passed" in m for m in messages), messages

@@ -56,7 +56,8 @@ def _child_env(tmp_path: Path) -> dict[str, str]:
         PIP_CONFIG_FILE=os.devnull,
         HOME=str(tmp_path / "home"),
         FLETLINT_CACHE_DIR=str(tmp_path / "cache"),
-        FLETLINT_TIMEOUT="1",
+        # Generous (request deadline 60 s): these attacks are ended by size limits, not time.
+        FLETLINT_TIMEOUT="10",
         NO_COLOR="1",
         # Few malloc arenas: the address-space limit then measures data, not per-thread reserves.
         MALLOC_ARENA_MAX="2",
@@ -72,7 +73,7 @@ def run_limited(tmp_path: Path, *args: str) -> tuple[int, int, str, str]:
         capture_output=True,
         text=True,
         env=_child_env(tmp_path),
-        timeout=120,
+        timeout=600,  # a hang guard for a regressed child, not a measure
         check=False,
     )
     marker = [ln for ln in done.stderr.splitlines() if ln.startswith("FLETLINT-CHILD ")]
