@@ -8,9 +8,9 @@ The engine, rich and every other heavy module are imported by the command that n
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -170,40 +170,76 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def run_check(args: argparse.Namespace, streams: Streams) -> int:
+    started = time.perf_counter()
+    replays = None
+    if not args.fix and not args.diff:
+        from fletlint.cli_replay import ReplayStore
+
+        replays = ReplayStore.for_check(args)
+    if replays is not None:
+        replay = replays.load(args.format)
+        if replay is not None:  # nothing the last identical check looked at has moved
+            streams.write(replay.output(time.perf_counter() - started))
+            return _exit_code(replay.has_errors, args)
+
     from fletlint.linter.engine import Linter
+    from fletlint.linter.observed import recording
 
-    settings = settings_from(args)
-    with Linter(settings) as linter:
-        if args.fix or args.diff:
-            from fletlint import cli_fix
+    with recording() as seen:
+        settings = settings_from(args)
+        with Linter(settings) as linter:
+            if args.fix or args.diff:
+                from fletlint import cli_fix
 
-            return cli_fix.run(args, linter, streams, emit)
-        with streams.progress("reading indexes…", drawn=args.format == "text") as progress:
-            report = linter.check(args.path, on_progress=progress.update)
-    emit(report, args.format, streams)
-    return EXIT_FINDINGS if report.has_errors and not args.exit_zero else EXIT_CLEAN
+                return cli_fix.run(args, linter, streams, emit)
+            with streams.progress("reading indexes…", drawn=args.format == "text") as progress:
+                report = linter.check(args.path, on_progress=progress.update)
+    if replays is None:
+        emit(report, args.format, streams)
+    else:
+        from fletlint.cli_replay import Replay, elapsed_marker
+
+        text = render_machine(report, args.format)
+        streams.write(text)
+        if report.pages_read is not None:
+            replay = Replay(text, elapsed_marker(text, report.elapsed), report.has_errors)
+            replays.save(args.format, seen, report.pages_read, replay)
+    return _exit_code(report.has_errors, args)
 
 
-def emit(report: Report, fmt: str, streams: Streams) -> None:
+def _exit_code(has_errors: bool, args: argparse.Namespace) -> int:
+    return EXIT_FINDINGS if has_errors and not args.exit_zero else EXIT_CLEAN
+
+
+def render_machine(report: Report, fmt: str) -> str:
+    """The report in a machine format: json, sarif or github."""
     if fmt == "json":
         from fletlint.report import json_report
 
-        streams.write(json_report.render(report))
-    elif fmt == "sarif":
+        return json_report.render(report)
+    if fmt == "sarif":
         from fletlint.report import sarif
 
-        streams.write(sarif.render(report))
-    elif fmt == "github":
+        return sarif.render(report)
+    if fmt == "github":
         from fletlint.report import github
 
-        streams.write(github.render(report))
-    else:
+        return github.render(report)
+    raise ValueError(f"{fmt!r} is not a machine format")
+
+
+def emit(report: Report, fmt: str, streams: Streams) -> None:
+    if fmt == "text":
         from fletlint.report import text
 
         text.render(report, streams.console)
+    else:
+        streams.write(render_machine(report, fmt))
 
 
 def run_graph(args: argparse.Namespace, streams: Streams) -> int:
+    import dataclasses
+
     from fletlint.linter.engine import Linter
     from fletlint.report import graph, graph_html
 

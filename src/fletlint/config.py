@@ -23,6 +23,7 @@ from typing import Any
 from fletlint.linter.defaults import FLET_INDEX_URL
 from fletlint.linter.engine import Settings
 from fletlint.linter.findings import InputError
+from fletlint.linter.observed import saw_file
 from fletlint.linter.project_files import read_project_text
 from fletlint.linter.rules import RULES
 from fletlint.linter.sources.pyproject import TomlLocator, toml_error
@@ -85,10 +86,13 @@ def find_config(path: Path, texts: Mapping[Path, str] | None = None) -> Path | N
     texts = {Path(os.path.abspath(p)): t for p, t in (texts or {}).items()}
     folder = Path(os.path.abspath(_app_folder(path)))
     own = folder / "pyproject.toml"
+    saw_file(own)
     if own in texts or own.is_file():
         return own
     for parent in folder.parents:
         candidate = parent / "pyproject.toml"
+        saw_file(candidate)
+        saw_file(parent / ".git")
         text = texts.get(candidate)
         if text is None and candidate.is_file():
             try:

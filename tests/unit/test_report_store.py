@@ -22,16 +22,15 @@ from fletlint.linter.findings import (
     Severity,
     VersionChange,
 )
+from fletlint.linter.observed import code_files, installed_packages
 from fletlint.linter.report_store import (
     ReportStore,
     _decode,
     _encode,
-    _mark_used,
     _text_digest,
     canonical,
-    code_files,
-    installed_packages,
 )
+from fletlint.linter.storage import mark_used
 
 _KEY_SCRIPT = """
 import sys
@@ -155,7 +154,7 @@ def test_prune_removes_reports_unused_for_a_month(tmp_path: Path) -> None:
     long_ago = time.time() - 60 * 86400
     os.utime(old, (long_ago, long_ago))
     os.utime(used, (long_ago, long_ago))
-    _mark_used(used)  # read back by a check: in use again
+    mark_used(used)  # read back by a check: in use again
     store.prune()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["recent.json", "used.json"]
     ReportStore(tmp_path / "missing").prune()  # no folder yet: nothing to do, no error

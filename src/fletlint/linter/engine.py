@@ -25,6 +25,7 @@ from fletlint.linter.index.client import IndexClient
 from fletlint.linter.index.model import ClientStats, IndexProblem, IndexSource
 from fletlint.linter.index.pipconfig import PipConfigError, PipIndexConfig, read_pip_index_config
 from fletlint.linter.index.urls import make_source, redact_text
+from fletlint.linter.observed import saw_file
 from fletlint.linter.recent_resolutions import RecentResolutions
 from fletlint.linter.report_store import ListingsRead, ReportStore, files_read, report_inputs
 from fletlint.linter.resolution_store import ResolutionStore, resolution_key
@@ -114,6 +115,10 @@ class Report:
     python_full: str = ""
     # Only from check(fixes=False): computes the fixes the check left out. Calls must not overlap.
     fixes_later: FixesLater | None = field(default=None, repr=False, compare=False)
+    # Set when the report is stored complete and every listing came from a cached page of a
+    # plain index: each page's cache header file and body identity. With what the check looked
+    # at on disk (observed.py), all a later identical check must probe to stand for this one.
+    pages_read: tuple[tuple[str, str], ...] | None = None
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -299,6 +304,9 @@ class Linter:
         # The previous report, when nothing it read has changed (its resolutions still run,
         # from their own store: the targets' table and the packager read them).
         app = _app_sources(project, targets, texts)
+        read = files_read(project, pip.constraints if pip else (), app[3])
+        for name in read:  # read, or looked for: one that appears changes the answer
+            saw_file(name)
         reports = ReportStore(self.cache_dir() / "reports-v1")
         inputs = report_inputs(
             path=path,
@@ -311,7 +319,7 @@ class Linter:
             targets=targets,
             sources=sources,
             constraints=constraints,
-            files=files_read(project, pip.constraints if pip else (), app[3]),
+            files=read,
             texts=texts,
         )
         if not s.reuse_report:
@@ -380,7 +388,13 @@ class Linter:
             findings: list[Finding],
             problems: tuple[IndexProblem, ...],
             fixes_later: FixesLater | None = None,
+            listings: Sequence[str] | None = None,
         ) -> Report:
+            # A stand-in needs the same answer without the index: no problem, no metadata gap.
+            pages = None
+            if listings is not None and not problems and not client.problems:
+                found = client.page_probes(listings)
+                pages = tuple(found) if found is not None else None
             return Report(
                 project=project,
                 python=python,
@@ -395,10 +409,11 @@ class Linter:
                 flet_build=project.flet_build,
                 python_full=bundled.full,
                 fixes_later=fixes_later,
+                pages_read=pages,
             )
 
         if previous is not None:
-            return report(list(previous.findings), previous.problems)
+            return report(list(previous.findings), previous.problems, listings=previous.listings)
         analysis = Analysis(
             project,
             targets,
@@ -438,7 +453,9 @@ class Linter:
         # Stored only complete (with its fixes), and only when every read answered: metadata
         # that could not be read is a gap the listings' fingerprints do not see.
         if fixes and inputs is not None and not client.stats.extra.get("metadata_missing"):
-            reports.save(inputs, findings, client.problems, reads.fingerprints())
+            fingerprints = reads.fingerprints()
+            reports.save(inputs, findings, client.problems, fingerprints)
+            return report(findings, client.problems, listings=list(fingerprints))
         return report(findings, client.problems, None if fixes else fixes_later)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from fletlint.linter.findings import InputError, Location
 from fletlint.linter.index.limits import MAX_PROJECT_FILE_BYTES, describe
+from fletlint.linter.observed import saw_file
 
 __all__ = ["decode_error_location", "display_path", "read_project_bytes", "read_project_text"]
 
@@ -45,6 +46,7 @@ def read_project_bytes(
     `where` (the line that names the file) or at the file itself."""
     shown = display_path(path)
     at = where if where is not None else Location(shown, 1)
+    saw_file(path)
     try:
         # O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer; on a
         # regular file it changes nothing.

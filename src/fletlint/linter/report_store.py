@@ -41,6 +41,7 @@ from packaging.version import Version
 from fletlint import __version__
 from fletlint.linter.findings import Finding, InputError, Location
 from fletlint.linter.index.model import IndexProblem, ProjectListing
+from fletlint.linter.observed import code_files, installed_packages, own_code_root
 from fletlint.linter.project_files import read_project_bytes
 from fletlint.linter.resolve import Environment, Resolution, Wanted
 from fletlint.linter.sources.model import ProjectSpec
@@ -55,9 +56,6 @@ _MAX_BYTES = 64 * 1024 * 1024
 # the project (its flet-cli, from $VIRTUAL_ENV) already carry into the key.
 _ENVIRON_PREFIXES = ("FLETLINT_", "PIP_")
 _ENVIRON_NAMES = ("VIRTUAL_ENV",)
-# Distribution folders beside fletlint: installing, upgrading or removing a package adds or
-# removes one of these (or rewrites it), which moves FL101's answer to "which one provides it".
-_DIST_SUFFIXES = (".dist-info", ".egg-info", ".egg-link")
 
 
 class _Unkeyable(TypeError):
@@ -116,44 +114,9 @@ def _text_digest(path: Path, texts: Mapping[Path, str]) -> str | None:
         return f"unreadable: {exc.message}"
 
 
-def installed_packages(path: Sequence[str] | None = None) -> list[list[object]]:
-    """The distributions fletlint's own environment holds, by folder entry and its change time."""
-    found: list[list[object]] = []
-    for entry in sys.path if path is None else path:
-        try:
-            with os.scandir(entry or ".") as listing:
-                found += sorted(
-                    [entry, item.name, item.stat().st_mtime_ns]
-                    for item in listing
-                    if item.name.endswith(_DIST_SUFFIXES)
-                )
-        except OSError:  # a zip file or a missing folder on sys.path: no distributions inside
-            continue
-    return found
-
-
-def code_files(root: Path) -> list[list[object]]:
-    """Every file of a package folder (code and data) by size and change time.
-
-    The version alone does not name the code: a development checkout (or an editable install)
-    changes its rules under one version number, and a stale report must not outlive them.
-    """
-    found: list[list[object]] = []
-    for folder, subfolders, names in os.walk(root):
-        subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
-        for name in sorted(names):
-            where = os.path.join(folder, name)
-            try:
-                stat = os.stat(where)
-            except OSError:
-                continue
-            found.append([os.path.relpath(where, root), stat.st_size, stat.st_mtime_ns])
-    return found
-
-
 @cache
 def _own_code() -> list[list[object]]:
-    return code_files(Path(__file__).resolve().parents[1])
+    return code_files(own_code_root())
 
 
 @cache
@@ -268,6 +231,7 @@ class StoredReport:
 
     findings: tuple[Finding, ...]
     problems: tuple[IndexProblem, ...]
+    listings: tuple[str, ...] = ()  # the names of every listing the check read
 
 
 class ReportStore:
@@ -294,6 +258,7 @@ class ReportStore:
             stored = StoredReport(
                 findings=tuple(_decode(item, Finding) for item in _list(data["findings"])),
                 problems=tuple(_decode(item, IndexProblem) for item in _list(data["problems"])),
+                listings=tuple(listings),
             )
         except (OSError, ValueError, TypeError, KeyError, RecursionError):
             return None

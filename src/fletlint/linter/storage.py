@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -11,6 +10,8 @@ from pathlib import Path
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temp file beside `path`, then rename it into place. Raises OSError."""
+    import tempfile  # here: a replayed check (cli_replay.py) writes nothing and needs none
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from fletlint.linter.findings import Finding
+from fletlint.linter.observed import saw_file
 from fletlint.linter.text_lines import split_lines
 
 __all__ = ["apply_suppressions", "comment_codes", "glob_matches"]
@@ -122,6 +123,7 @@ def _line_reader(texts: Mapping[Path, str]) -> Callable[[str, int], str]:
         if key not in cache:
             text = overrides.get(key)
             if text is None:
+                saw_file(key)
                 try:
                     text = Path(key).read_text(encoding="utf-8", errors="replace")
                 except OSError:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fletlint.linter.findings import Edit, Location
+from fletlint.linter.observed import saw_file
 
 if TYPE_CHECKING:
     # tomlkit is imported where a TOML edit is made: a check without one never loads it.
@@ -32,6 +33,7 @@ def read_text(path: str | Path, texts: Texts | None = None) -> str | None:
     for candidate, text in (texts or {}).items():
         if key(candidate) == wanted:
             return text.removeprefix(BOM)
+    saw_file(path)
     try:
         raw = Path(path).read_bytes()
         # Decoding bytes (not read_text) keeps "\r\n" as written, so columns match the sources'.

@@ -25,6 +25,7 @@ from fletlint.linter.flet_model.python_tables import (
     MANIFEST_BEFORE_086,
     PythonTable,
 )
+from fletlint.linter.observed import saw_file, saw_folder
 
 __all__ = [
     "FLET_RELEASES",
@@ -138,12 +139,18 @@ _DIST_INFO = re.compile(r"^flet[_-]cli-([^-]+)\.dist-info$", re.IGNORECASE)
 
 
 def _site_packages(env: Path) -> list[Path]:
+    # Looked for: a `lib/python3.X/site-packages` that appears moves the answer.
+    saw_folder(env / "lib")
+    for version_folder in env.glob("lib/python3*"):
+        saw_folder(version_folder)
+    saw_file(env / "Lib" / "site-packages")
     found = sorted(env.glob("lib/python3*/site-packages"))
     found += [p for p in (env / "Lib" / "site-packages",) if p.is_dir()]
     return found
 
 
 def _version_in(site: Path) -> Version | None:
+    saw_folder(site)
     try:
         names = os.listdir(site)
     except OSError:
@@ -162,10 +169,13 @@ def installed_flet_cli(root: Path, environ: Mapping[str, str]) -> tuple[Version,
     """The flet-cli `flet build` would run for the app at `root`: a virtual environment in the
     project folder (`.venv`, `venv`, any folder holding `pyvenv.cfg`), else `$VIRTUAL_ENV`."""
     envs: list[Path] = []
+    saw_folder(root)
     try:
         entries = sorted(root.iterdir())
     except OSError:
         entries = []
+    for entry in entries:
+        saw_file(entry / "pyvenv.cfg")
     envs += [e for e in entries if e.is_dir() and (e / "pyvenv.cfg").is_file()]
     active = environ.get("VIRTUAL_ENV")
     if active:

@@ -27,6 +27,7 @@ from pathlib import Path
 from fletlint.linter.findings import InputError
 from fletlint.linter.index.model import IndexSource
 from fletlint.linter.index.urls import make_source, redact_text
+from fletlint.linter.observed import saw_file
 from fletlint.linter.project_files import read_project_text
 
 PYPI_SIMPLE = "https://pypi.org/simple/"
@@ -139,6 +140,7 @@ def read_pip_index_config(
     origin: dict[str, str] = {}
     read: list[Path] = []
     for path in config_files(environ, prefix=prefix):
+        saw_file(path)
         if not path.is_file():
             continue
         for key, value in _read_file(path).items():

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from fletlint.linter.findings import InputError
 from fletlint.linter.flet_model.releases import FletRules
+from fletlint.linter.observed import saw_file, saw_folder
 from fletlint.linter.sources.model import ProjectSpec
 
 __all__ = [
@@ -68,6 +69,7 @@ def find_default_excludes(
         return True
 
     subdirs: list[str] = []
+    saw_folder(app_root)
     with os.scandir(app_root) as entries:
         for entry in entries:
             if entry.name in skip:
@@ -79,6 +81,7 @@ def find_default_excludes(
     for subdir in subdirs:
         ancestors = [app_root.resolve()]
         for dirpath, dirnames, _ in os.walk(app_root / subdir, followlinks=True):
+            saw_folder(dirpath)
             rel_dir = os.path.relpath(dirpath, app_root)
             del ancestors[len(Path(rel_dir).parts) :]
             resolved = Path(dirpath).resolve()
@@ -120,6 +123,7 @@ def list_app_files(
     not excluded. Raises InputError when `[tool.flet.app].path` is not a folder.
     """
     root = app_root(project)
+    saw_file(root)
     if not root.is_dir():
         raise InputError(
             f"[tool.flet.app].path {project.flet.app.path!r} is not a folder in {project.root}",
@@ -132,6 +136,7 @@ def list_app_files(
     found: set[Path] = set()
 
     def walk(folder: Path, rel_dir: str, ancestors: tuple[Path, ...]) -> None:
+        saw_folder(folder)
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
@@ -189,6 +194,7 @@ def app_python_files(
         if folder == root or root not in folder.parents:
             return False
         if folder not in venv:
+            saw_file(folder / _PYVENV_CFG)
             venv[folder] = (folder / _PYVENV_CFG).is_file() or in_venv(folder)
         return venv[folder]
 

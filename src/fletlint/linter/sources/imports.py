@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 from fletlint.linter.findings import InputError, Location
 from fletlint.linter.index.limits import MAX_SOURCE_FILE_BYTES
+from fletlint.linter.observed import saw_file, saw_folder
 from fletlint.linter.project_files import read_project_bytes
 from fletlint.linter.storage import store_in_cache
 
@@ -100,6 +101,7 @@ def app_files(root: Path, exclude: Sequence[str] = (), extra: Sequence[Path] = (
     only as unsaved editor buffers."""
     found: set[Path] = set()
     for folder, dirs, files in os.walk(root):
+        saw_folder(folder)
         here = Path(folder)
         rel_dir = here.relative_to(root).as_posix()
         kept = []
@@ -107,6 +109,7 @@ def app_files(root: Path, exclude: Sequence[str] = (), extra: Sequence[Path] = (
             rel = name if rel_dir == "." else f"{rel_dir}/{name}"
             if name.startswith(".") or name in _SKIPPED_DIRS or is_excluded(rel, exclude):
                 continue
+            saw_file(here / name / "pyvenv.cfg")
             if (here / name / "pyvenv.cfg").is_file():
                 continue  # a virtual environment: the host's packages, not the app
             kept.append(name)

@@ -25,6 +25,7 @@ from fletlint.linter.flet_model.releases import (
     choose_flet,
     installed_flet_cli,
 )
+from fletlint.linter.observed import saw_file
 from fletlint.linter.sources.model import (
     AppSettings,
     DeclaredRequirement,
@@ -52,6 +53,7 @@ def _key(path: Path) -> Path:
 
 def _exists(path: Path, texts: Mapping[Path, str]) -> bool:
     # An unsaved buffer counts as the file even before it is first written to disk.
+    saw_file(path)
     return _key(path) in {_key(p) for p in texts} or path.is_file()
 
 
@@ -65,6 +67,7 @@ def _text_for(path: Path, texts: Mapping[Path, str]) -> str | None:
 
 def _split_root(root: Path) -> tuple[Path, Path | None]:
     """The app folder, and the requirements file the user pointed at (if they did)."""
+    saw_file(root)
     if root.is_dir():
         return root, None
     if root.name == "pyproject.toml":
