@@ -212,6 +212,8 @@ def _pins(specifiers: Sequence[SpecifierSet], version: Version) -> bool:
 # pip's preference, the part that does not change while a criterion stands: (not direct,
 # not pinned, not upper-bounded, the order the user asked in, no specifier, identifier).
 StandingPreference = tuple[bool, bool, bool, float, bool, str]
+# The whole of it: (not promoted by conflicts, *the standing preference).
+Preference = tuple[bool, bool, bool, bool, float, bool, str]
 # pip promotes a project to be decided first once it was an unpinned backtrack cause this often.
 CONFLICT_PRIORITY_THRESHOLD = 5
 
@@ -683,17 +685,20 @@ class _Resolution(MemoResolution[Wanted, Candidate, str]):
     def __init__(self, provider: Provider, reporter: BaseReporter[Wanted, Candidate, str]) -> None:
         super().__init__(provider, reporter)
         self._provider = provider
-        # id(criterion) -> (criterion, its standing preference)
-        self._preferences: dict[int, tuple[object, StandingPreference]] = {}
+        self._promoted = provider.conflict_promoted
+        # id(criterion) -> (criterion, its preference unpromoted, promoted)
+        self._preferences: dict[int, tuple[object, Preference, Preference]] = {}
 
-    def _get_preference(self, name: str) -> tuple[bool, bool, bool, bool, float, bool, str]:
-        # Provider.get_preference's answer, without building its mappings every round.
-        criterion = self.state.criteria[name]
+    def _get_preference(self, name: str) -> Preference:
+        # Provider.get_preference's answer, without building its mappings every round (asked
+        # of every unsatisfied name every round: both answers are built once).
+        criterion = self._states[-1].criteria[name]
         known = self._preferences.get(id(criterion))
         if known is None:
             standing = standing_preference(name, criterion.information, self._provider.requested)
-            known = self._preferences[id(criterion)] = (criterion, standing)
-        return (name not in self._provider.conflict_promoted, *known[1])
+            known = (criterion, (True, *standing), (False, *standing))
+            self._preferences[id(criterion)] = known
+        return known[2] if name in self._promoted else known[1]
 
 
 def resolve(
