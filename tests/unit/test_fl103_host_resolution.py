@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from fletlint.linter.findings import Finding, Location
+from fletlint.linter.findings import Finding, Location, MarkerDivergence, PackageSubject
 from fletlint.linter.resolve import Environment, Resolution, Wanted, resolve
 from fletlint.linter.rules.fl103_host_device_marker_divergence import RULE
 from tests.support.memory_index import MemoryIndex, dist_file, one_target_analysis
@@ -62,4 +62,40 @@ def test_a_marker_under_an_extra_is_resolved_on_the_host_and_named(tmp_path: Pat
         ("inputkit[hotkeys]", "1.0"),
         ('evdev>=1.3; sys_platform == "linux" and extra == "hotkeys"', "1.9"),
     ]
+    assert finding.location == Location("requirements.txt", 1)
+    assert finding.subject == PackageSubject(
+        name="evdev",
+        version="1.9",
+        constraint='inputkit 1.0 requires `evdev>=1.3; sys_platform == "linux" and extra == "hotkeys"`',
+        constraint_parent="inputkit",
+        where="android",  # the one target checked
+        marker=MarkerDivergence(
+            marker='sys_platform == "linux" and extra == "hotkeys"',
+            requirement='evdev>=1.3; sys_platform == "linux" and extra == "hotkeys"',
+            hosts=("Linux x86_64",),
+            host_installs=True,
+        ),
+    )
+
+
+def test_a_declared_marker_for_the_phone_only_is_skipped_by_the_build_and_said_as_data(
+    tmp_path: Path,
+) -> None:
+    findings, _ = _check(tmp_path, 'evdev; sys_platform == "android"')
+    (finding,) = findings  # said once, though both hosts' resolutions differ too
+    assert finding.severity.value == "error"  # the app raises ModuleNotFoundError
+    assert "flet build skips evdev" in finding.message
+    assert finding.subject == PackageSubject(
+        name="evdev",
+        version="1.9",  # what the device installs
+        constraint='the project requires `evdev; sys_platform == "android"`',
+        constraint_parent=None,
+        where="android",  # the one target checked
+        marker=MarkerDivergence(
+            marker='sys_platform == "android"',
+            requirement='evdev; sys_platform == "android"',
+            hosts=("Linux x86_64", "macOS arm64"),
+            host_installs=False,
+        ),
+    )
     assert finding.location == Location("requirements.txt", 1)

@@ -94,6 +94,23 @@ class VersionChange:
 
 
 @dataclass(frozen=True)
+class MarkerDivergence:
+    """An environment marker the build host and the phone answer differently (FL103), as data.
+
+    `requirement` is the requirement as its parent states it (a `Requires-Dist` line, or the
+    project's own line), marker included; `hosts` the build hosts that answer otherwise
+    (`Linux x86_64`, `macOS arm64`); `host_installs`: the host's answer is the one that asks for
+    the package (the build installs what the device does not need), else the phone's (the build
+    leaves out what the device needs).
+    """
+
+    marker: str
+    requirement: str
+    hosts: tuple[str, ...]
+    host_installs: bool
+
+
+@dataclass(frozen=True)
 class PackageSubject:
     """What a package finding is about, as data (front ends and fixes read it, never the message).
 
@@ -110,6 +127,7 @@ class PackageSubject:
     phone_gets: tuple[VersionChange, ...] = ()
     blocks_build: bool = False
     where: str = ""  # the targets, summarised ("all phones", "android", "iOS simulators")
+    marker: MarkerDivergence | None = None  # FL103: the marker that makes the difference
 
 
 @dataclass(frozen=True)

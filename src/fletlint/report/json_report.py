@@ -48,11 +48,16 @@ def finding_data(finding: Finding) -> dict[str, Any]:
 
 
 def subject_data(subject: PackageSubject | None) -> dict[str, Any] | None:
-    """The typed subject: the package, what constrains it, what the phones get instead."""
+    """The typed subject: the package, what constrains it, what the phones get instead; for
+    FL103 the marker the build host answers otherwise (a key only FL103's subjects have)."""
     if subject is None:
         return None
     data = asdict(subject)
     data["phone_gets"] = [asdict(change) for change in subject.phone_gets]
+    if subject.marker is None:
+        del data["marker"]
+    else:
+        data["marker"]["hosts"] = list(subject.marker.hosts)
     return data
 
 

@@ -17,7 +17,14 @@ from fletlint.linter.analysis import (
     chain_links,
     describe_targets,
 )
-from fletlint.linter.findings import ChainLink, Finding, Location, Severity
+from fletlint.linter.findings import (
+    ChainLink,
+    Finding,
+    Location,
+    MarkerDivergence,
+    PackageSubject,
+    Severity,
+)
 from fletlint.linter.index.model import DistFile
 from fletlint.linter.resolve import (
     Environment,
@@ -95,6 +102,9 @@ class _Divergence:
     hosts: list[str]
     targets: list[str]
     no_wheel: list[str]
+    requirement: str  # as the parent (or the project) states it, marker included
+    parent_version: str | None
+    version: str  # the device's release, where it needs the package; "" where unknown
 
 
 def _requirements(
@@ -150,10 +160,22 @@ def check(analysis: Analysis) -> Iterator[Finding]:
                     continue  # the device needs it anyway, through another requirement
                 assert req.marker is not None
                 key = (parent, str(child), str(req.marker), on_host)
-                item = found.setdefault(
-                    key,
-                    _Divergence(parent, child, req.marker, on_host, location, chain, [], [], []),
-                )
+                item = found.get(key)
+                if item is None:
+                    item = found[key] = _Divergence(
+                        parent,
+                        child,
+                        req.marker,
+                        on_host,
+                        location,
+                        chain,
+                        [],
+                        [],
+                        [],
+                        str(req),
+                        _version(graph, parent),
+                        "" if on_host else _version(graph, child) or "",
+                    )
                 if host_name not in item.hosts:
                     item.hosts.append(host_name)
                 if result.target.name not in item.targets:
@@ -163,6 +185,39 @@ def check(analysis: Analysis) -> Iterator[Finding]:
     for item in found.values():
         yield _finding(analysis, item)
     yield from _build_divergences(analysis, found)
+
+
+def _version(graph: Resolution, name: NormalizedName | None) -> str | None:
+    picked = graph.packages.get(name) if name is not None else None
+    return str(picked.version) if picked is not None else None
+
+
+def _subject(
+    analysis: Analysis,
+    *,
+    name: NormalizedName,
+    version: str,
+    requirement: str,
+    marker: Marker,
+    parent: NormalizedName | None,
+    parent_version: str | None,
+    hosts: Sequence[str],
+    host_installs: bool,
+    fails_build: bool,
+    targets: Sequence[str],
+) -> PackageSubject:
+    """The finding's typed subject: the package, the requirement with the marker that differs,
+    and who states it (the project, or a release of another package)."""
+    who = f"{parent} {parent_version}" if parent and parent_version else parent or "the project"
+    return PackageSubject(
+        name=name,
+        version=version,
+        constraint=f"{who} requires `{requirement}`",
+        constraint_parent=parent,
+        blocks_build=fails_build,
+        where=describe_targets(targets, analysis.targets),
+        marker=MarkerDivergence(str(marker), requirement, tuple(hosts), host_installs),
+    )
 
 
 def _finding(analysis: Analysis, item: _Divergence) -> Finding:
@@ -199,6 +254,19 @@ def _finding(analysis: Analysis, item: _Divergence) -> Finding:
         notes=(
             "flet build answers sys_platform and platform_machine for the build host; only "
             "platform_system is answered for the phone",
+        ),
+        subject=_subject(
+            analysis,
+            name=item.child,
+            version=item.version,
+            requirement=item.requirement,
+            marker=item.marker,
+            parent=item.parent,
+            parent_version=item.parent_version,
+            hosts=item.hosts,
+            host_installs=item.installed_on_host,
+            fails_build=bool(item.installed_on_host and item.no_wheel),
+            targets=item.targets,
         ),
     )
 
@@ -247,6 +315,8 @@ class _BuildDivergence:
     chain: tuple[ChainLink, ...]
     hosts: list[str]
     targets: list[str]
+    fails_build: bool  # the host's resolution fails: flet build stops there
+    version: str  # the release the side that asks for the package takes; "" where none
 
 
 def _requested_extras(graph: Resolution) -> dict[NormalizedName, frozenset[str]]:
@@ -493,7 +563,16 @@ def _build_divergences(
                         (host, phone, result.unconstrained),
                     )
                     item = found[key] = _BuildDivergence(
-                        cause, on_host, outcome, breaks, location, chain, [], []
+                        cause,
+                        on_host,
+                        outcome,
+                        breaks,
+                        location,
+                        chain,
+                        [],
+                        [],
+                        not host.ok,
+                        str(picked.version) if picked else "",
                     )
                 if host_name not in item.hosts:
                     item.hosts.append(host_name)
@@ -505,6 +584,8 @@ def _build_divergences(
 
 def _build_finding(analysis: Analysis, item: _BuildDivergence) -> Finding:
     cause = item.cause
+    marker = cause.requirement.marker
+    assert marker is not None  # only requirements with a marker are read (_Marked)
     who = f"{cause.parent} {cause.parent_version}" if cause.parent else "the project"
     answers = ("true", "false") if item.on_host else ("false", "true")
     message = (
@@ -524,6 +605,19 @@ def _build_finding(analysis: Analysis, item: _BuildDivergence) -> Finding:
             "flet build answers sys_platform and platform_machine for the build host; only "
             "platform_system is answered for the phone. Found by resolving again with the "
             "host's answers",
+        ),
+        subject=_subject(
+            analysis,
+            name=cause.child,
+            version=item.version,
+            requirement=str(cause.requirement),
+            marker=marker,
+            parent=cause.parent,
+            parent_version=cause.parent_version,
+            hosts=item.hosts,
+            host_installs=item.on_host,
+            fails_build=item.fails_build,
+            targets=item.targets,
         ),
     )
 
