@@ -25,19 +25,22 @@ from tests.unit.conftest import ClientFactory
 
 RELEASES = [f"1.{minor}" for minor in range(13)]  # 1.0 ... 1.12
 CORRUPT = "1.9"  # served, but not a zip: its metadata cannot be read
+# dep-broken's page answers 500; dep-c is wanted only for an extra.
+WALKER_REQUIRES = ["dep-a", "dep-b>=1", "dep-broken", "dep-c; extra == 'fast'"]
 
 
 @pytest.fixture
 def walker_index(make_index: Callable[..., LocalIndex], tmp_path: Path) -> LocalIndex:
     root = tmp_path / "walker"
     for version in RELEASES:
-        build_wheel(root, "walker", version, requires_dist=["dep-a", "dep-b>=1"])
+        build_wheel(root, "walker", version, requires_dist=WALKER_REQUIRES)
     for dep in ("dep-a", "dep-b"):
         for version in ("1.0", "2.0", "3.0rc1"):
             build_wheel(root, dep, version)
     garbage = faults.rewrite(lambda data: b"PK\x03\x04 not a zip " + bytes(range(256)) * 8)
     index = make_index(root, pep658=False)
-    return Faults().on(re.escape(wheel_filename("walker", CORRUPT)) + "$", garbage).install(index)
+    rules = Faults().on(re.escape(wheel_filename("walker", CORRUPT)) + "$", garbage)
+    return rules.on("/simple/dep-broken/$", faults.status(500)).install(index)
 
 
 def _release(client: IndexClient, project: str, version: str) -> DistFile:
@@ -139,3 +142,32 @@ def test_offline_reads_nothing_ahead(
     assert [p.message for p in offline.problems] == [
         f"{walker_index.url} is not in the cache (offline mode)"
     ]
+
+
+def test_the_dependencies_of_a_newest_release_are_read_ahead_down_the_tree(
+    walker_index: LocalIndex, client_factory: ClientFactory
+) -> None:
+    client = client_factory(walker_index.url)
+    client.prefetch(["walker"])
+    client.close()
+    # walker's newest release, then its dependencies' listings and their newest releases; not
+    # dep-c (wanted for an extra only), and dep-broken's failure is not reported: unused.
+    pages = {r.path for r in walker_index.requests_to("/simple/")}
+    assert pages == {"/simple/walker/", "/simple/dep-a/", "/simple/dep-b/", "/simple/dep-broken/"}
+    assert _files_read(walker_index) == {
+        wheel_filename("walker", "1.12"),
+        wheel_filename("dep-a", "2.0"),
+        wheel_filename("dep-b", "2.0"),
+    }
+    assert client.problems == ()
+
+
+def test_a_listing_read_ahead_that_failed_is_reported_when_the_resolver_reads_it(
+    walker_index: LocalIndex, client_factory: ClientFactory
+) -> None:
+    client = client_factory(walker_index.url)
+    client.prefetch(["walker"])
+    assert client.listing("dep-a").files  # read ahead or not, the same listing
+    assert client.listing("dep-broken").files == ()
+    (problem,) = client.problems
+    assert "500" in problem.message

@@ -89,15 +89,20 @@ _ARCHIVE_NS = "fletlint/archive"
 RETRY_FIRST, RETRY_MAX = 1.0, 60.0
 
 # Reading ahead of the resolver on a cold run. A resolver asks for one release's metadata at a
-# time and waits; with range requests into wheels that is a round trip each. When it asks for an
-# older release of a project whose newer one it already read, it is walking back through the
-# releases: the next READ_AHEAD older ones are read in parallel. When a release's dependencies
-# become known, the newest release of each (a pure wheel, which every target shares) is read
-# with its listing. Bounded: at most READ_AHEAD guesses per metadata asked for, one per listing,
-# and READ_AHEAD_BUDGET per check, so a hostile index cannot make fletlint read unboundedly.
+# time and waits; with range requests into wheels that is a round trip each, and a project's
+# listing must be read before its metadata. So, as uv does:
+# - when the resolver asks for an older release of a project whose newer one it already read, it
+#   is walking back through the releases: the next READ_AHEAD older ones are read in parallel,
+#   more (up to READ_AHEAD_MAX) the further it walks;
+# - when a listing is read because a release depends on the project, its newest release (a pure
+#   wheel, whose metadata every target shares) is read with it, and the listings of that
+#   release's own dependencies (and so on down), before the resolver gets there.
+# Bounded: READ_AHEAD_BUDGET guesses (files and listings) per check, so a hostile index cannot
+# make fletlint read unboundedly; a guess whose read fails is reported only if it is then used.
 READ_AHEAD = 8
+READ_AHEAD_MAX = 32
 READ_AHEAD_BUDGET = 512
-READ_AHEAD_WORKERS = 8
+READ_AHEAD_WORKERS = 12
 
 T = TypeVar("T")
 
@@ -217,6 +222,7 @@ class IndexClient:
         )
         self._ahead_left = READ_AHEAD_BUDGET
         self._ahead_asked: set[str] = set()  # file URLs given to the read-ahead threads
+        self._ahead_running: list[Future[None]] = []
         # Per project: the newest release whose metadata was asked for, and its releases newest
         # first (the walk back reads ahead along them).
         self._newest_asked: dict[str, Version] = {}
@@ -335,8 +341,14 @@ class IndexClient:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
-        # Reads ahead already asked for finish (within the check's budget): what they read is
-        # cached for the next run.
+        # Reads ahead already asked for finish, and those they ask for (within the check's
+        # budget): what they read is cached for the next run.
+        while True:
+            with self._lock:
+                running = [f for f in self._ahead_running if not f.done()]
+            if not running:
+                break
+            wait(running)
         self._ahead_pool.shutdown(wait=True)
         self._session.close()
         if self._cache_dir is not None:
@@ -699,7 +711,7 @@ class IndexClient:
 
     # ---------------------------------------------------------------- reading ahead
 
-    def _read_ahead(self, files: Iterable[DistFile]) -> None:
+    def _read_ahead(self, files: Iterable[DistFile], *, follow: bool = False) -> None:
         """Start reading these files' metadata on the read-ahead threads, within the budget."""
         if self._offline:
             return
@@ -716,14 +728,61 @@ class IndexClient:
             self._ahead_left -= len(wanted)
             self._ahead_asked.update(f.url for f in wanted)
         for file in wanted:
-            self._ahead_pool.submit(self._read_one_ahead, file)
+            self._submit_ahead(self._read_one_ahead, file, follow)
 
-    def _read_one_ahead(self, file: DistFile) -> None:
+    def _submit_ahead(self, read: Callable[..., None], *args: Any) -> None:
+        future = self._ahead_pool.submit(read, *args)
+        with self._lock:
+            self._ahead_running = [f for f in self._ahead_running if not f.done()]
+            self._ahead_running.append(future)
+
+    def _read_one_ahead(self, file: DistFile, follow: bool = False) -> None:
         # Already on disk (a warm run): the resolver reads it itself at the cost of a file read;
         # reading it here would only cost the warm run a parse it may not need.
         if file.url.startswith("file:") or self._pages.has_immutable(file.url, _METADATA_NS):
             return
-        self._read_metadata(file)
+        read = self._read_metadata(file)
+        if follow and not read.failures:
+            # Its dependencies' listings next (those of an extra only when asked for).
+            names = {
+                str(canonicalize_name(r.name))
+                for r in read.metadata.requires_dist
+                if r.marker is None or "extra" not in str(r.marker)
+            }
+            self._listings_ahead(sorted(names))
+
+    def _listings_ahead(self, projects: Sequence[str]) -> None:
+        """Start reading these listings on the read-ahead threads, within the budget."""
+        if self._offline or self._pages.cache is None:
+            return
+        with self._lock:
+            wanted = [
+                p
+                for p in projects
+                if p not in self._listings.futures and "listing:" + p not in self._ahead_asked
+            ][: max(0, self._ahead_left)]
+            self._ahead_left -= len(wanted)
+            self._ahead_asked.update("listing:" + p for p in wanted)
+        for project in wanted:
+            self._submit_ahead(self._listing_ahead, project)
+
+    def _listing_ahead(self, project: str) -> None:
+        """A guess: the pages are fetched into the HTTP cache first, and only when every index
+        answered (or was already known to be down) is the listing read and kept. A failure here
+        is nobody's business: if the resolver needs the project, its own read says so."""
+        for source in self.sources:
+            if source.kind != "simple" or source.url.startswith("file:"):
+                continue
+            with self._lock:
+                if source.url in self._dead or project in self._listings.futures:
+                    continue
+            try:
+                self._pages.get(urljoin(source.url, project + "/"), ACCEPT_SIMPLE)
+            except (SourceError, NotCached, OSError, ValueError):
+                with self._lock:
+                    if source.url not in self._dead:
+                        return
+        self._listing_and_newest(project)
 
     def _listing_and_newest(self, project: str) -> ProjectListing:
         """A listing asked for because a release depends on the project: its newest release
@@ -732,7 +791,7 @@ class IndexClient:
         newest = self._newer_releases(listing)
         if newest:
             pure = [f for f in listing.by_version[newest[0]] if f.is_pure and not f.yanked]
-            self._read_ahead(pure[:1])
+            self._read_ahead(pure[:1], follow=True)
         return listing
 
     def _newer_releases(self, listing: ProjectListing) -> tuple[Version, ...]:
@@ -771,7 +830,11 @@ class IndexClient:
             return
         listing: ProjectListing = future.result()
         releases = self._newer_releases(listing)
-        older = [v for v in releases if v < file.version][:READ_AHEAD]
+        position = next((i for i, v in enumerate(releases) if v < file.version), len(releases))
+        # The further back, the further ahead: a project walked back through 24 releases will
+        # likely be walked further.
+        walked = sum(1 for v in releases[:position] if v < newest) - 1
+        older = releases[position : position + min(READ_AHEAD_MAX, READ_AHEAD + max(0, walked))]
         ahead = []
         for version in older:
             files = [
