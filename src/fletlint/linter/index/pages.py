@@ -26,8 +26,13 @@ class Link:
 
 
 def _is_phone_or_pure_wheel(filename: str) -> bool:
-    platforms = filename[:-4].rsplit("-", 1)[-1].split(".")
-    return any(p == "any" or p.startswith(("android_", "ios_")) for p in platforms)
+    # Asked for every file of a page (pydantic-core: 15,000): the common answers first.
+    platform = filename[filename.rfind("-") + 1 : -4]
+    if platform == "any":
+        return True
+    if "." not in platform:
+        return platform.startswith(("android_", "ios_"))
+    return any(p == "any" or p.startswith(("android_", "ios_")) for p in platform.split("."))
 
 
 class RelevantFiles:
@@ -194,7 +199,7 @@ def _json_link(entry: object, where: str, page_url: str) -> Link | None:
 
 
 def _has_surrogate(text: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
+    return not text.isascii() and any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
 def parse_json_page(body: bytes, page_url: str) -> list[Link]:
