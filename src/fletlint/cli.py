@@ -201,9 +201,9 @@ def run_check(args: argparse.Namespace, streams: Streams) -> int:
 
         text = render_machine(report, args.format)
         streams.write(text)
-        if report.pages_read is not None:
+        if report.index_probes is not None:
             replay = Replay(text, elapsed_marker(text, report.elapsed), report.has_errors)
-            replays.save(args.format, seen, report.pages_read, replay)
+            replays.save(args.format, seen, report.index_probes, replay)
     return _exit_code(report.has_errors, args)
 
 

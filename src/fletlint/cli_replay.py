@@ -12,9 +12,10 @@ when every probe answers as before, writes the stored output (its elapsed time r
 exits as the check did. Anything else, and the check runs as always.
 
 Only a complete, storable report is replayed: the engine says so by naming the pages it read
-(`Report.pages_read`), which it does not when an index failed, metadata was missing, a listing
-came from a find-links folder, a local index or one with credentials, or `--no-cache` (or
-`reuse-report = false`) was given. The text format is not replayed: it is drawn for the terminal
+(`Report.index_probes`), which it does not when an index failed (but for a host the
+unreachable-hosts file keeps from being asked: a replay probes that record), metadata was
+missing, a listing came from a find-links folder, a local index or one with credentials, or
+`--no-cache` (or `reuse-report = false`) was given. The text format is not replayed: it is drawn for the terminal
 at hand. Like every cache here, a replay file that is unreadable, foreign or of another format
 is a miss; it is strict JSON, never code.
 """
@@ -32,11 +33,13 @@ from typing import Any
 
 from fletlint import __version__
 from fletlint.linter.observed import (
+    IndexProbes,
     Observations,
     code_files,
     environ_read,
     file_state,
     folder_state,
+    host_state,
     installed_packages,
     own_code_root,
     page_state,
@@ -134,6 +137,9 @@ class ReplayStore:
             for header, identity in _pairs(probes["pages"]):
                 if page_state(header, now) != identity:
                     return None
+            for memory, host, until, detail in _hosts(probes["hosts"]):
+                if host_state(memory, host, now) != (until, detail):
+                    return None
             for name, state in _pairs(probes["folders"]):
                 if folder_state(name) != state:
                     return None
@@ -149,7 +155,7 @@ class ReplayStore:
         self,
         fmt: str,
         seen: Observations,
-        pages: tuple[tuple[str, str], ...],
+        indexes: IndexProbes,
         replay: Replay,
     ) -> None:
         """Store `replay` with the state of everything the check looked at, as it is now."""
@@ -157,7 +163,8 @@ class ReplayStore:
             "format": _FORMAT,
             "fixed": _fixed_inputs(),
             "probes": {
-                "pages": sorted([h, i] for h, i in pages),
+                "pages": sorted([h, i] for h, i in indexes.pages),
+                "hosts": [list(h) for h in indexes.hosts],
                 "folders": sorted([f, folder_state(f)] for f in seen.folders),
                 "files": sorted([f, file_state(f)] for f in seen.files),
             },
@@ -184,6 +191,22 @@ def _decode(data: Any) -> Replay:
     if not isinstance(data["fixed"], str) or not isinstance(data["probes"], dict):
         raise TypeError("not a replay")
     return Replay(text, elapsed, has_errors)
+
+
+def _hosts(data: object) -> list[tuple[str, str, float, str]]:
+    if not isinstance(data, list):
+        raise TypeError("expected a list")
+    found = []
+    for item in data:
+        if not (isinstance(item, list) and len(item) == 4):
+            raise TypeError("expected host records")
+        memory, host, until, detail = item
+        if not (isinstance(memory, str) and isinstance(host, str) and isinstance(detail, str)):
+            raise TypeError("expected host records")
+        if not isinstance(until, (int, float)) or isinstance(until, bool):
+            raise TypeError("expected host records")
+        found.append((memory, host, float(until), detail))
+    return found
 
 
 def _pairs(data: object) -> list[tuple[str, str]]:

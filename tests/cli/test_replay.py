@@ -27,7 +27,7 @@ from fletlint import cli_replay
 from fletlint.linter.engine import Linter
 from fletlint.linter.index.cache import CacheEntry, HttpCache
 from fletlint.linter.observed import file_state, folder_state, page_state
-from tests.cli.helpers import Run, check, index_args
+from tests.cli.helpers import Run, check, index_args, run_cli
 from tests.conftest import MakeIndex
 from tests.support.index_server import LocalIndex
 from tests.support.universe import Universe
@@ -276,6 +276,26 @@ def test_a_check_with_index_problems_is_not_stored(
     _run(capsys, project)
     assert len(engine_runs) == 2, "an index problem is only known by asking the index"
     assert not (isolated_env / cli_replay.FOLDER).exists()
+
+
+def test_an_unreachable_index_is_replayed_while_it_is_remembered(
+    capsys: pytest.CaptureFixture[str],
+    project: Project,
+    engine_runs: list[Path],
+    isolated_env: Path,
+) -> None:
+    # Nothing listens on port 1: the connection is refused and the host remembered (FL005).
+    argv = ["check", str(project.app), "--format", "json", "--index-url", project.pypi.url]
+    argv += ["--flet-index-url", "http://127.0.0.1:1/simple/", *_ONE_TARGET]
+    first = run_cli(capsys, *argv)
+    assert "FL005" in first.codes()
+    again = run_cli(capsys, *argv)
+    assert len(engine_runs) == 1, "the host is remembered: a full check would not ask it either"
+    assert _without_elapsed(again) == _without_elapsed(first)
+    (isolated_env / "unreachable-v1.json").unlink()  # forgotten: the next check asks again
+    asked = run_cli(capsys, *argv)
+    assert len(engine_runs) == 2
+    assert _without_elapsed(asked) == _without_elapsed(first)
 
 
 def test_a_new_release_after_the_pages_went_stale(

@@ -25,7 +25,7 @@ from fletlint.linter.index.client import IndexClient
 from fletlint.linter.index.model import ClientStats, IndexProblem, IndexSource
 from fletlint.linter.index.pipconfig import PipConfigError, PipIndexConfig, read_pip_index_config
 from fletlint.linter.index.urls import make_source, redact_text
-from fletlint.linter.observed import saw_file
+from fletlint.linter.observed import IndexProbes, saw_file
 from fletlint.linter.recent_resolutions import RecentResolutions
 from fletlint.linter.report_store import ListingsRead, ReportStore, files_read, report_inputs
 from fletlint.linter.resolution_store import ResolutionStore, resolution_key
@@ -116,9 +116,10 @@ class Report:
     # Only from check(fixes=False): computes the fixes the check left out. Calls must not overlap.
     fixes_later: FixesLater | None = field(default=None, repr=False, compare=False)
     # Set when the report is stored complete and every listing came from a cached page of a
-    # plain index: each page's cache header file and body identity. With what the check looked
-    # at on disk (observed.py), all a later identical check must probe to stand for this one.
-    pages_read: tuple[tuple[str, str], ...] | None = None
+    # plain index, or from none because its host is remembered unreachable: with what the
+    # check looked at on disk (observed.py), all a later identical check must probe to stand
+    # for this one.
+    index_probes: IndexProbes | None = None
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -390,11 +391,12 @@ class Linter:
             fixes_later: FixesLater | None = None,
             listings: Sequence[str] | None = None,
         ) -> Report:
-            # A stand-in needs the same answer without the index: no problem, no metadata gap.
-            pages = None
-            if listings is not None and not problems and not client.problems:
-                found = client.page_probes(listings)
-                pages = tuple(found) if found is not None else None
+            # A stand-in must get the same answer without asking an index: every problem is a
+            # host the unreachable-hosts file keeps from being asked.
+            probes = client.page_probes(listings) if listings is not None else None
+            failed = {p.index for p in (*problems, *client.problems)}
+            if probes is not None and not failed <= set(probes.down):
+                probes = None
             return Report(
                 project=project,
                 python=python,
@@ -409,7 +411,7 @@ class Linter:
                 flet_build=project.flet_build,
                 python_full=bundled.full,
                 fixes_later=fixes_later,
-                pages_read=pages,
+                index_probes=probes,
             )
 
         if previous is not None:

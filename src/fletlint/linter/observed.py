@@ -33,6 +33,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from pathlib import Path
+from typing import NamedTuple
 
 # Variables a check reads (its settings, pip's), or that move the files it reads: pip's and
 # fletlint's configuration and cache folders, the active virtual environment (its flet-cli).
@@ -194,9 +195,24 @@ def own_code_root() -> Path:
     return Path(__file__).resolve().parents[1]
 
 
+class IndexProbes(NamedTuple):
+    """What a replay probes of the indexes a check read.
+
+    `pages`: each page behind a listing, by its HTTP cache header file and its body's identity
+    ("absent": not in the cache, its index was not asked). `hosts`: each index host the check
+    did not ask because the unreachable-hosts file remembered it: (that file, host, until,
+    detail). `down`: the names of those indexes (their problems are what the file says).
+    """
+
+    pages: tuple[tuple[str, str], ...]
+    hosts: tuple[tuple[str, str, float, str], ...] = ()
+    down: tuple[str, ...] = ()
+
+
 def page_state(header: str, now: float) -> str | None:
     """The identity of the page whose HTTP cache header is at `header`, while it is fresh at
-    `now` (a stale one is revalidated by the engine: then, or when unreadable, None)."""
+    `now` ("absent" when not cached; None when stale, as the engine would revalidate it, or
+    unreadable)."""
     try:
         with open(header, "rb") as fh:
             meta = json.loads(fh.readline(64 * 1024))
@@ -206,6 +222,25 @@ def page_state(header: str, now: float) -> str | None:
         fresh = bool(meta.get("immutable", False)) or (
             now - float(meta["stored_at"]) < float(meta.get("max_age", 0.0))
         )
+    except FileNotFoundError:
+        return "absent"
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return identity if fresh and isinstance(identity, str) and identity else None
+
+
+def host_state(memory: str, host: str, now: float) -> tuple[float, str] | None:
+    """(until, detail) while the unreachable-hosts file (index/http.py) keeps `host` from being
+    asked at `now`; else None."""
+    try:
+        with open(memory, "rb") as fh:
+            raw = json.loads(fh.read(1024 * 1024))
+        value = raw[host] if isinstance(raw, dict) else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[1], str)):
+        return None
+    until = value[0]
+    if not isinstance(until, (int, float)) or isinstance(until, bool) or not now < until:
+        return None
+    return float(until), value[1]
