@@ -70,6 +70,7 @@ from fletlint.linter.index.urls import (
     split_credentials,
     url_to_path,
 )
+from fletlint.linter.observed import IndexProbes
 from fletlint.linter.project_files import read_project_bytes
 
 ACCEPT_SIMPLE = (
@@ -239,27 +240,42 @@ class IndexClient:
     def stats(self) -> ClientStats:
         return self._stats
 
-    def page_probes(self, names: Iterable[str]) -> list[tuple[str, str]] | None:
-        """The HTTP cache's header file of every page the listings of `names` come from, with
-        its body's identity: what a replay of the check probes again (`observed.page_state`).
-        None when a listing does not come from such a page (a find-links or local source, an
-        index with credentials, a page not stored): only a full check can tell if it moved."""
+    def page_probes(self, names: Iterable[str]) -> IndexProbes | None:
+        """What a replay of the check must probe of the indexes (`observed.IndexProbes`): the
+        HTTP cache's header file of every page the listings of `names` come from, with its
+        body's identity; for an index not asked because its host is remembered unreachable,
+        that record, its pages absent from the cache. None when a listing comes from anything
+        else (a find-links or local source, an index with credentials, a page not stored):
+        only a full check can tell then whether it moved."""
         cache = self._pages.cache
         if cache is None:
             return None
         projects = sorted({str(canonicalize_name(n)) for n in names})
-        probes: list[tuple[str, str]] = []
+        pages: list[tuple[str, str]] = []
+        hosts: list[tuple[str, str, float, str]] = []
+        down: list[str] = []
         for source in self.sources:
             plain = source.name == source.url and source.url.startswith(("http://", "https://"))
             if source.kind != "simple" or not plain:
                 return None
-            for project in projects:
-                url = urljoin(source.url, project + "/")
-                entry = cache.get(url, ACCEPT_SIMPLE)
+            entries = [(urljoin(source.url, p + "/"), p) for p in projects]
+            found = [(url, cache.get(url, ACCEPT_SIMPLE)) for url, _ in entries]
+            if all(entry is None for _, entry in found):
+                record = self._session.unreachable_record(source.url)
+                if record is None:
+                    return None
+                memory, until, detail = record
+                hosts.append((memory, netloc_of(source.url), until, detail))
+                down.append(source.name)
+                pages += [
+                    (str(cache.header_path(url, ACCEPT_SIMPLE)), "absent") for url, _ in found
+                ]
+                continue
+            for url, entry in found:
                 if entry is None or not entry.identity:
                     return None
-                probes.append((str(cache.header_path(url, ACCEPT_SIMPLE)), entry.identity))
-        return probes
+                pages.append((str(cache.header_path(url, ACCEPT_SIMPLE)), entry.identity))
+        return IndexProbes(tuple(pages), tuple(hosts), tuple(down))
 
     def listing(self, name: str) -> ProjectListing:
         project = str(canonicalize_name(name))

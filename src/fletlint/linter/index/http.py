@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
+from fletlint.linter import observed
 from fletlint.linter.index.limits import IndexLimits, describe
 from fletlint.linter.index.urls import (
     InvalidURLError,
@@ -192,6 +193,17 @@ class UnreachableHosts:
             return known[1]
         return None
 
+    def record(self, host: str) -> tuple[str, float, str] | None:
+        """The file's record of `host` while it is in force: (the file, until, detail), read
+        afresh (a replay of the check probes the same record, `observed.host_state`)."""
+        if self._path is None:
+            return None
+        now = time.time()
+        found = observed.host_state(str(self._path), host, now)
+        if found is None or found[0] > now + UNREACHABLE_FOR:  # from the future: not believed
+            return None
+        return str(self._path), *found
+
     def remember(self, host: str, detail: str) -> None:
         with self._lock:
             self._this_check[host] = detail
@@ -258,6 +270,10 @@ class HttpSession:
     def begin_check(self) -> None:
         self.check_started = time.monotonic()
         self._unreachable.begin_check()
+
+    def unreachable_record(self, url: str) -> tuple[str, float, str] | None:
+        """Why the host of `url` is not asked, as the unreachable-hosts file says now."""
+        return self._unreachable.record(netloc_of(url))
 
     def close(self) -> None:
         if self._client is not None:
