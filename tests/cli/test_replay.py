@@ -31,7 +31,7 @@ from tests.cli.helpers import Run, check, index_args, run_cli
 from tests.conftest import MakeIndex
 from tests.support.index_server import LocalIndex
 from tests.support.universe import Universe
-from tests.support.wheels import build_wheel
+from tests.support.wheels import build_wheel, write_file_index
 
 _ELAPSED = '"elapsed_seconds": '
 _ONE_TARGET = ("--python-version", "3.12", "--target", "android_24_arm64_v8a")
@@ -296,6 +296,42 @@ def test_an_unreachable_index_is_replayed_while_it_is_remembered(
     asked = run_cli(capsys, *argv)
     assert len(engine_runs) == 2
     assert _without_elapsed(asked) == _without_elapsed(first)
+
+
+def test_local_indexes_and_find_links_folders_are_probed(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    universe: Universe,
+    flet_index: LocalIndex,
+    fresh_pages: None,
+    engine_runs: list[Path],
+) -> None:
+    files = tmp_path / "files"
+    shutil.copytree(universe.pypi_dir, files)
+    simple = tmp_path / "simple"
+    write_file_index(simple, files)
+    links = tmp_path / "links"
+    links.mkdir()
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "requirements.txt").write_text("anyio\n")
+    index = ["--index-url", simple.as_uri(), "--find-links", str(links)]
+    argv = ["check", str(app), "--format", "json", *index, "--flet-index-url", flet_index.url]
+    argv += _ONE_TARGET
+
+    def anyio() -> str:
+        return run_cli(capsys, *argv).packages()["anyio"]
+
+    assert anyio() == anyio() == "4.9.0"
+    assert len(engine_runs) == 1
+    build_wheel(links, "anyio", "4.10.0")  # a new file in the find-links folder
+    assert anyio() == anyio() == "4.10.0"
+    assert len(engine_runs) == 2
+    build_wheel(files, "anyio", "4.11.0")
+    shutil.rmtree(simple)
+    write_file_index(simple, files)  # the local index's page of anyio names a new release
+    assert anyio() == anyio() == "4.11.0"
+    assert len(engine_runs) == 3
 
 
 def test_a_new_release_after_the_pages_went_stale(

@@ -15,6 +15,7 @@ import base64
 import gzip
 import hashlib
 import io
+import os
 import tarfile
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -277,3 +278,14 @@ def read_metadata(path: Path) -> str:
     if path.name.endswith(".whl"):
         return read_wheel_metadata(path)
     return read_sdist_metadata(path)
+
+
+def write_file_index(root: Path, files_dir: Path) -> None:
+    """A PEP 503 index as files (`root/<project>/index.html`) linking to `files_dir`'s files."""
+    for path in sorted(files_dir.iterdir()):
+        project = path.name.split("-")[0].replace("_", "-").lower()
+        page = root / project / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        rel = os.path.relpath(path, page.parent)
+        with page.open("a") as fh:
+            fh.write(f'<a href="{rel}" data-requires-python="&gt;=3.8">{path.name}</a>\n')

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +14,7 @@ from fletlint.linter.index.model import DistFile, IndexSource
 from fletlint.linter.index.urls import make_source, redact_text, redact_url
 from tests.support.index_server import LocalIndex
 from tests.support.universe import Universe
-from tests.support.wheels import build_sdist, build_wheel, wheel_filename
+from tests.support.wheels import build_sdist, build_wheel, wheel_filename, write_file_index
 from tests.unit.conftest import ClientFactory
 
 
@@ -319,21 +318,11 @@ def test_credentials_never_leak(
 # ------------------------------------------------------------------------------ local sources
 
 
-def _write_file_index(root: Path, files_dir: Path) -> None:
-    for path in sorted(files_dir.iterdir()):
-        project = path.name.split("-")[0].replace("_", "-").lower()
-        page = root / project / "index.html"
-        page.parent.mkdir(parents=True, exist_ok=True)
-        rel = os.path.relpath(path, page.parent)
-        with page.open("a") as fh:
-            fh.write(f'<a href="{rel}" data-requires-python="&gt;=3.8">{path.name}</a>\n')
-
-
 def test_file_index_and_find_links_folder(
     universe: Universe, client_factory: ClientFactory, tmp_path: Path
 ) -> None:
     simple = tmp_path / "simple"
-    _write_file_index(simple, universe.pypi_dir)
+    write_file_index(simple, universe.pypi_dir)
     links = tmp_path / "links"
     build_wheel(links, "localonly", "0.1", requires_dist=["anyio"])
     build_sdist(links, "localonly", "0.2", requires_dist=["click"])

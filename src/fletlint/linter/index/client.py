@@ -70,7 +70,7 @@ from fletlint.linter.index.urls import (
     split_credentials,
     url_to_path,
 )
-from fletlint.linter.observed import IndexProbes
+from fletlint.linter.observed import IndexProbes, saw_file, saw_folder
 from fletlint.linter.project_files import read_project_bytes
 
 ACCEPT_SIMPLE = (
@@ -216,6 +216,8 @@ class IndexClient:
         )
         self._wheels = RemoteWheels(self._session, self._limits, self._count)
         self._pool = ThreadPoolExecutor(max_workers, thread_name_prefix="fletlint-index")
+        # Pages of one listing's other indexes: never waits for this pool or `_pool`.
+        self._pages_pool = ThreadPoolExecutor(max_workers, thread_name_prefix="fletlint-page")
         # Reads ahead get their own threads: what the resolver waits for never queues behind a
         # guess (they share the connection pool).
         self._ahead_pool = ThreadPoolExecutor(
@@ -233,8 +235,10 @@ class IndexClient:
 
     @property
     def problems(self) -> tuple[IndexProblem, ...]:
+        # In the sources' order (indexes are read side by side, so they fail in any order).
+        order = {s.name: i for i, s in enumerate(self.sources)}
         with self._lock:
-            return tuple(self._problems)
+            return tuple(sorted(self._problems, key=lambda p: order.get(p.index, len(order))))
 
     @property
     def stats(self) -> ClientStats:
@@ -244,9 +248,10 @@ class IndexClient:
         """What a replay of the check must probe of the indexes (`observed.IndexProbes`): the
         HTTP cache's header file of every page the listings of `names` come from, with its
         body's identity; for an index not asked because its host is remembered unreachable,
-        that record, its pages absent from the cache. None when a listing comes from anything
-        else (a find-links or local source, an index with credentials, a page not stored):
-        only a full check can tell then whether it moved."""
+        that record, its pages absent from the cache. A local index or find-links folder is
+        noted as files and folders looked at (`observed.saw_file`, `saw_folder`). None when a
+        listing comes from an index with credentials or a page not stored: only a full check
+        can tell then whether it moved."""
         cache = self._pages.cache
         if cache is None:
             return None
@@ -255,11 +260,17 @@ class IndexClient:
         hosts: list[tuple[str, str, float, str]] = []
         down: list[str] = []
         for source in self.sources:
-            plain = source.name == source.url and source.url.startswith(("http://", "https://"))
-            if source.kind != "simple" or not plain:
-                return None
-            entries = [(urljoin(source.url, p + "/"), p) for p in projects]
-            found = [(url, cache.get(url, ACCEPT_SIMPLE)) for url, _ in entries]
+            if source.url.startswith("file:"):
+                self._note_local_source(source, projects)
+                continue
+            if source.name != source.url or not source.url.startswith(("http://", "https://")):
+                return None  # credentials: such pages are never stored
+            accept = ACCEPT_SIMPLE if source.kind == "simple" else ACCEPT_FLAT
+            if source.kind == "simple":
+                urls = [urljoin(source.url, p + "/") for p in projects]
+            else:
+                urls = [source.url]  # find-links: one page of links
+            found = [(url, cache.get(url, accept)) for url in urls]
             if all(entry is None for _, entry in found):
                 record = self._session.unreachable_record(source.url)
                 if record is None:
@@ -267,15 +278,30 @@ class IndexClient:
                 memory, until, detail = record
                 hosts.append((memory, netloc_of(source.url), until, detail))
                 down.append(source.name)
-                pages += [
-                    (str(cache.header_path(url, ACCEPT_SIMPLE)), "absent") for url, _ in found
-                ]
+                pages += [(str(cache.header_path(url, accept)), "absent") for url, _ in found]
                 continue
             for url, entry in found:
                 if entry is None or not entry.identity:
                     return None
-                pages.append((str(cache.header_path(url, ACCEPT_SIMPLE)), entry.identity))
+                pages.append((str(cache.header_path(url, accept)), entry.identity))
         return IndexProbes(tuple(pages), tuple(hosts), tuple(down))
+
+    def _note_local_source(self, source: IndexSource, projects: Sequence[str]) -> None:
+        """The files and folders a local source's listings of `projects` were read from."""
+        root = url_to_path(source.url)
+        saw_file(root)
+        if source.kind != "simple":
+            saw_folder(root)  # a find-links folder: its files are the links (or root is a page)
+            return
+        saw_folder(root)  # a project folder appears, or is renamed (names are matched loosely)
+        for project in projects:
+            saw_file(root / project / "index.html")
+            try:
+                page = self._file_index_path(source, project)
+            except SourceError:
+                continue
+            if page is not None:
+                saw_file(page)
 
     def listing(self, name: str) -> ProjectListing:
         project = str(canonicalize_name(name))
@@ -366,6 +392,7 @@ class IndexClient:
                 break
             wait(running)
         self._ahead_pool.shutdown(wait=True)
+        self._pages_pool.shutdown(wait=True)
         self._session.close()
         if self._cache_dir is not None:
             bounds = self._cache_bounds
@@ -448,8 +475,8 @@ class IndexClient:
     def _build_listing(self, project: str) -> ProjectListing:
         files: list[DistFile] = []
         seen: set[tuple[str, str]] = set()
-        for source in self.sources:
-            for dist in self._files_from(source, project):
+        for found in self._from_every_source(project):
+            for dist in found:
                 if (dist.index, dist.url) not in seen:
                     seen.add((dist.index, dist.url))
                     files.append(dist)
@@ -461,6 +488,19 @@ class IndexClient:
                 versions = [f.version for f in files if f.index != source.name]
                 files += hosted_pure_files(project, versions, source.name, base)
         return ProjectListing(project, tuple(files))
+
+    def _from_every_source(self, project: str) -> list[list[DistFile]]:
+        """Each source's files of the project, in the sources' order. Remote indexes are asked
+        side by side: a listing costs the slowest index's round trip, not the sum of them."""
+        remote = [s for s in self.sources[1:] if not s.url.startswith("file:")]
+        if self._offline or not remote:
+            return [self._files_from(source, project) for source in self.sources]
+        others = {s.url: self._pages_pool.submit(self._files_from, s, project) for s in remote}
+        first = self._files_from(self.sources[0], project)
+        return [first] + [
+            others[s.url].result() if s.url in others else self._files_from(s, project)
+            for s in self.sources[1:]
+        ]
 
     def _files_from(self, source: IndexSource, project: str) -> list[DistFile]:
         if source.url in self._dead:
