@@ -43,6 +43,7 @@ from fletlint.linter.observed import (
     installed_packages,
     own_code_root,
     page_state,
+    stat_state,
 )
 from fletlint.linter.storage import default_cache_dir, mark_used, prune_unused, store_in_cache
 
@@ -143,6 +144,9 @@ class ReplayStore:
             for name, state in _pairs(probes["folders"]):
                 if folder_state(name) != state:
                     return None
+            for name, state in _pairs(probes["stats"]):
+                if stat_state(name) != state:
+                    return None
             for name, state in _pairs(probes["files"]):
                 if file_state(name) != state:
                     return None
@@ -158,15 +162,16 @@ class ReplayStore:
         indexes: IndexProbes,
         replay: Replay,
     ) -> None:
-        """Store `replay` with the state of everything the check looked at, as it is now."""
+        """Store `replay` with the state of everything the check looked at, as it was then."""
         data = {
             "format": _FORMAT,
             "fixed": _fixed_inputs(),
             "probes": {
                 "pages": sorted([h, i] for h, i in indexes.pages),
                 "hosts": [list(h) for h in indexes.hosts],
-                "folders": sorted([f, folder_state(f)] for f in seen.folders),
-                "files": sorted([f, file_state(f)] for f in seen.files),
+                "folders": sorted([f, state] for f, state in seen.folders.items()),
+                "files": sorted([f, state] for f, state in seen.files.items()),
+                "stats": sorted([f, state] for f, state in seen.stats.items()),
             },
             "text": replay.text,
             "elapsed": replay.elapsed,

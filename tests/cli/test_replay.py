@@ -278,6 +278,28 @@ def test_a_check_with_index_problems_is_not_stored(
     assert not (isolated_env / cli_replay.FOLDER).exists()
 
 
+def test_a_file_edited_while_the_check_runs_is_not_replayed(
+    capsys: pytest.CaptureFixture[str],
+    project: Project,
+    engine_runs: list[Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    counting = Linter.check
+
+    def edited_meanwhile(self: Linter, path: Path, **options: Any) -> Any:
+        report = counting(self, path, **options)
+        (project.app / "requirements.txt").write_text("anyio\nhttpx\n")  # after it was read
+        return report
+
+    monkeypatch.setattr(Linter, "check", edited_meanwhile)
+    first = _run(capsys, project)
+    assert "FL101" in first.codes()
+    monkeypatch.setattr(Linter, "check", counting)
+    second = _run(capsys, project)
+    assert len(engine_runs) == 2, "the output of the old text was replayed for the new one"
+    assert "FL101" not in second.codes()
+
+
 def test_an_unreachable_index_is_replayed_while_it_is_remembered(
     capsys: pytest.CaptureFixture[str],
     project: Project,

@@ -62,17 +62,32 @@ _CACHE_FORMAT = 2
 
 
 class Observations:
-    """The files and folders one check looked at, collected while `recording`."""
+    """The files and folders one check looked at, collected while `recording`, each with its
+    state when first looked at: before it is read, so that a file edited while the check runs
+    differs from what a replay recorded (a later state could be recorded with an earlier
+    answer)."""
 
     def __init__(self) -> None:
-        self.files: set[str] = set()
-        self.folders: set[str] = set()
+        self.files: dict[str, str] = {}
+        self.folders: dict[str, str] = {}
+        self.stats: dict[str, str] = {}
         self._lock = threading.Lock()
 
-    def add(self, files: Sequence[str] = (), folders: Sequence[str] = ()) -> None:
+    def file(self, path: str, state: str | None = None) -> None:
+        if path not in self.files:  # racing threads: the first state stays (setdefault)
+            found = state if state is not None else file_state(path)
+            with self._lock:
+                self.files.setdefault(path, found)
+
+    def folder(self, path: str, state: str | None = None) -> None:
+        if path not in self.folders:
+            found = state if state is not None else folder_state(path)
+            with self._lock:
+                self.folders.setdefault(path, found)
+
+    def stat(self, path: str, state: str) -> None:
         with self._lock:
-            self.files.update(files)
-            self.folders.update(folders)
+            self.stats.setdefault(path, state)
 
 
 _current: ContextVar[Observations | None] = ContextVar("fletlint_observations", default=None)
@@ -89,18 +104,27 @@ def recording() -> Iterator[Observations]:
         _current.reset(token)
 
 
-def saw_file(path: str | os.PathLike[str]) -> None:
-    """The check read this file, or asked whether it exists."""
+def saw_file(path: str | os.PathLike[str], state: str | None = None) -> None:
+    """The check is about to read this file, or asks whether it exists (call it before).
+    `state`: the file's `file_state` taken earlier, when it was read (by another thread)."""
     seen = _current.get()
     if seen is not None:
-        seen.add(files=(os.path.abspath(path),))
+        seen.file(os.path.abspath(path), state)
 
 
-def saw_folder(path: str | os.PathLike[str]) -> None:
-    """The check listed this folder (its entries decide what it reads)."""
+def saw_folder(path: str | os.PathLike[str], state: str | None = None) -> None:
+    """The check is about to list this folder (its entries decide what it reads)."""
     seen = _current.get()
     if seen is not None:
-        seen.add(folders=(os.path.abspath(path),))
+        seen.folder(os.path.abspath(path), state)
+
+
+def saw_stat(path: str, state: str) -> None:
+    """The check read a file known by its `stat_state` (a local index's page: its parsed
+    listing is stored under its size and change time, so that is what the answer depends on)."""
+    seen = _current.get()
+    if seen is not None:
+        seen.stat(path, state)
 
 
 # -- probes ----------------------------------------------------------------------------------
@@ -125,6 +149,19 @@ def file_state(path: str) -> str:
             return "sha256:" + hashlib.sha256(fh.read(_HASHED_BYTES + 1)).hexdigest()
     except (OSError, ValueError):
         return "unreadable"
+
+
+def stat_state(path: str) -> str:
+    """The file's kind, size and change time (not its content), or what it is instead."""
+    try:
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return "absent"
+    except (OSError, ValueError):
+        return "unreadable"
+    if stat.S_ISDIR(info.st_mode):
+        return "folder"
+    return f"stat:{stat.S_IFMT(info.st_mode)}:{info.st_size}:{info.st_mtime_ns}"
 
 
 def folder_state(path: str) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import threading
 import time
@@ -40,6 +41,7 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
+from fletlint.linter import observed
 from fletlint.linter.findings import InputError
 from fletlint.linter.index.archives import RemoteWheels, metadata_from_archive
 from fletlint.linter.index.cache import HTTP_FOLDER, CacheBounds, HttpCache, prune
@@ -70,7 +72,7 @@ from fletlint.linter.index.urls import (
     split_credentials,
     url_to_path,
 )
-from fletlint.linter.observed import IndexProbes, saw_file, saw_folder
+from fletlint.linter.observed import IndexProbes
 from fletlint.linter.project_files import read_project_bytes
 
 ACCEPT_SIMPLE = (
@@ -199,6 +201,9 @@ class IndexClient:
         # check reads them again instead of keeping what the failure left out.
         self._missed_listings: set[str] = set()
         self._missed_metadata: set[str] = set()
+        # Local files and folders listings were read from, with their state before the read
+        # (path -> (probe, state)): what `page_probes` hands a replay of the check.
+        self._local_reads: dict[str, tuple[str, str]] = {}
         self._limits = limits or IndexLimits()
         self._session = HttpSession(
             auth=auth,
@@ -218,6 +223,7 @@ class IndexClient:
         self._pool = ThreadPoolExecutor(max_workers, thread_name_prefix="fletlint-index")
         # Pages of one listing's other indexes: never waits for this pool or `_pool`.
         self._pages_pool = ThreadPoolExecutor(max_workers, thread_name_prefix="fletlint-page")
+        self._thread = threading.local()  # `reports`: where _report puts what is said later
         # Reads ahead get their own threads: what the resolver waits for never queues behind a
         # guess (they share the connection pool).
         self._ahead_pool = ThreadPoolExecutor(
@@ -235,10 +241,8 @@ class IndexClient:
 
     @property
     def problems(self) -> tuple[IndexProblem, ...]:
-        # In the sources' order (indexes are read side by side, so they fail in any order).
-        order = {s.name: i for i, s in enumerate(self.sources)}
         with self._lock:
-            return tuple(sorted(self._problems, key=lambda p: order.get(p.index, len(order))))
+            return tuple(self._problems)
 
     @property
     def stats(self) -> ClientStats:
@@ -249,7 +253,8 @@ class IndexClient:
         HTTP cache's header file of every page the listings of `names` come from, with its
         body's identity; for an index not asked because its host is remembered unreachable,
         that record, its pages absent from the cache. A local index or find-links folder is
-        noted as files and folders looked at (`observed.saw_file`, `saw_folder`). None when a
+        noted as the files and folders it read, as they were then (`observed.saw_stat`,
+        `saw_folder`). None when a
         listing comes from an index with credentials or a page not stored: only a full check
         can tell then whether it moved."""
         cache = self._pages.cache
@@ -259,9 +264,12 @@ class IndexClient:
         pages: list[tuple[str, str]] = []
         hosts: list[tuple[str, str, float, str]] = []
         down: list[str] = []
+        with self._lock:
+            local = list(self._local_reads.items())
+        for path, (probe, state) in local:  # the files and folders of local sources
+            (observed.saw_folder if probe == "folder" else observed.saw_stat)(path, state)
         for source in self.sources:
             if source.url.startswith("file:"):
-                self._note_local_source(source, projects)
                 continue
             if source.name != source.url or not source.url.startswith(("http://", "https://")):
                 return None  # credentials: such pages are never stored
@@ -286,22 +294,17 @@ class IndexClient:
                 pages.append((str(cache.header_path(url, accept)), entry.identity))
         return IndexProbes(tuple(pages), tuple(hosts), tuple(down))
 
-    def _note_local_source(self, source: IndexSource, projects: Sequence[str]) -> None:
-        """The files and folders a local source's listings of `projects` were read from."""
-        root = url_to_path(source.url)
-        saw_file(root)
-        if source.kind != "simple":
-            saw_folder(root)  # a find-links folder: its files are the links (or root is a page)
+    def _local_read(self, path: Path, probe: str) -> None:
+        """Note the state of a local source's file or folder before it is read (first read)."""
+        key = os.path.abspath(path)
+        if key in self._local_reads:
             return
-        saw_folder(root)  # a project folder appears, or is renamed (names are matched loosely)
-        for project in projects:
-            saw_file(root / project / "index.html")
-            try:
-                page = self._file_index_path(source, project)
-            except SourceError:
-                continue
-            if page is not None:
-                saw_file(page)
+        state = {
+            "folder": observed.folder_state,
+            "stat": observed.stat_state,
+        }[probe](key)
+        with self._lock:
+            self._local_reads.setdefault(key, (probe, state))
 
     def listing(self, name: str) -> ProjectListing:
         project = str(canonicalize_name(name))
@@ -445,7 +448,11 @@ class IndexClient:
             return False
         return normalize_index_url(split_credentials(source.url)[0]) == self._snapshot_key
 
-    def _report(self, source: IndexSource, message: str, *, dead: bool) -> None:
+    def _report(self, source: IndexSource, message: str, dead: bool) -> None:
+        later: list[tuple[IndexSource, str, bool]] | None = getattr(self._thread, "reports", None)
+        if later is not None:
+            later.append((source, message, dead))
+            return
         fallback = None
         if self._is_snapshot_source(source):
             fallback = load_snapshot().describe(source.name)
@@ -495,12 +502,29 @@ class IndexClient:
         remote = [s for s in self.sources[1:] if not s.url.startswith("file:")]
         if self._offline or not remote:
             return [self._files_from(source, project) for source in self.sources]
-        others = {s.url: self._pages_pool.submit(self._files_from, s, project) for s in remote}
-        first = self._files_from(self.sources[0], project)
-        return [first] + [
-            others[s.url].result() if s.url in others else self._files_from(s, project)
-            for s in self.sources[1:]
-        ]
+        others = {
+            s.url: self._pages_pool.submit(self._files_reported_later, s, project) for s in remote
+        }
+        found = [self._files_from(self.sources[0], project)]
+        for source in self.sources[1:]:
+            if source.url not in others:
+                found.append(self._files_from(source, project))
+                continue
+            files, reports = others[source.url].result()
+            for report in reports:  # said in the sources' order, as if read one by one
+                self._report(*report)
+            found.append(files)
+        return found
+
+    def _files_reported_later(
+        self, source: IndexSource, project: str
+    ) -> tuple[list[DistFile], list[tuple[IndexSource, str, bool]]]:
+        reports: list[tuple[IndexSource, str, bool]] = []
+        self._thread.reports = reports
+        try:
+            return self._files_from(source, project), reports
+        finally:
+            self._thread.reports = None
 
     def _files_from(self, source: IndexSource, project: str) -> list[DistFile]:
         if source.url in self._dead:
@@ -626,6 +650,9 @@ class IndexClient:
 
     def _file_index_path(self, source: IndexSource, project: str) -> Path | None:
         root = url_to_path(source.url)
+        # Before they are read: a page, and the folder a loosely named project is found in.
+        self._local_read(root, "folder")
+        self._local_read(root / project / "index.html", "stat")
         if not root.is_dir():
             raise SourceError(f"index folder {redact_url(source.url)} does not exist")
         page = root / project / "index.html"
@@ -639,6 +666,7 @@ class IndexClient:
                 ),
                 page,
             )
+            self._local_read(page, "stat")
             if not page.is_file():
                 return None
         return page
@@ -658,6 +686,8 @@ class IndexClient:
     def _read_flat(self, source: IndexSource) -> list[Link]:
         if source.url.startswith("file:"):
             path = url_to_path(source.url)
+            self._local_read(path, "folder")  # before it is read: its files are the links
+            self._local_read(path, "stat")  # or it is a page of links
             if path.is_dir():
                 return [
                     Link(url=child.as_uri(), filename=child.name)

@@ -80,8 +80,8 @@ def find_default_excludes(
                 subdirs.append(entry.name)
     for subdir in subdirs:
         ancestors = [app_root.resolve()]
+        saw_folder(app_root / subdir)  # before os.walk lists it; each subfolder before it descends
         for dirpath, dirnames, _ in os.walk(app_root / subdir, followlinks=True):
-            saw_folder(dirpath)
             rel_dir = os.path.relpath(dirpath, app_root)
             del ancestors[len(Path(rel_dir).parts) :]
             resolved = Path(dirpath).resolve()
@@ -95,6 +95,8 @@ def find_default_excludes(
                 dirnames.clear()
                 continue
             dirnames[:] = [d for d in dirnames if os.path.join(rel_dir, d) not in skip]
+            for name in dirnames:
+                saw_folder(os.path.join(dirpath, name))
     return sorted(excludes)
 
 

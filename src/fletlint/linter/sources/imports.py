@@ -100,8 +100,8 @@ def app_files(root: Path, exclude: Sequence[str] = (), extra: Sequence[Path] = (
     """The `.py` files flet build would bundle from `root`, sorted; `extra` adds files that exist
     only as unsaved editor buffers."""
     found: set[Path] = set()
+    saw_folder(root)  # before os.walk lists it; each subfolder below, before it descends
     for folder, dirs, files in os.walk(root):
-        saw_folder(folder)
         here = Path(folder)
         rel_dir = here.relative_to(root).as_posix()
         kept = []
@@ -112,6 +112,7 @@ def app_files(root: Path, exclude: Sequence[str] = (), extra: Sequence[Path] = (
             saw_file(here / name / "pyvenv.cfg")
             if (here / name / "pyvenv.cfg").is_file():
                 continue  # a virtual environment: the host's packages, not the app
+            saw_folder(here / name)
             kept.append(name)
         dirs[:] = kept
         for name in files:
