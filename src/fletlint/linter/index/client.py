@@ -204,6 +204,9 @@ class IndexClient:
         # Local files and folders listings were read from, with their state before the read
         # (path -> (probe, state)): what `page_probes` hands a replay of the check.
         self._local_reads: dict[str, tuple[str, str]] = {}
+        # The identity of every index page as it was read ((URL, Accept) -> body sha256): a
+        # replay probes that one, not whatever another process cached since.
+        self._pages_read: dict[tuple[str, str], str] = {}
         self._limits = limits or IndexLimits()
         self._session = HttpSession(
             auth=auth,
@@ -288,11 +291,19 @@ class IndexClient:
                 down.append(source.name)
                 pages += [(str(cache.header_path(url, accept)), "absent") for url, _ in found]
                 continue
-            for url, entry in found:
-                if entry is None or not entry.identity:
-                    return None
-                pages.append((str(cache.header_path(url, accept)), entry.identity))
+            with self._lock:
+                read = [self._pages_read.get((url, accept)) for url, _ in found]
+            for (url, _), identity in zip(found, read, strict=True):
+                if not identity:
+                    return None  # not read by this client as a cached page
+                pages.append((str(cache.header_path(url, accept)), identity))
         return IndexProbes(tuple(pages), tuple(hosts), tuple(down))
+
+    def _page_read(self, url: str, accept: str, identity: str) -> None:
+        """Note the identity of the page a listing is read from (the last read wins: a page
+        fetched again while being read, or read again by a later check, is parsed anew)."""
+        with self._lock:
+            self._pages_read[(url, accept)] = identity
 
     def _local_read(self, path: Path, probe: str) -> None:
         """Note the state of a local source's file or folder before it is read (first read)."""
@@ -619,6 +630,7 @@ class IndexClient:
     def _simple_page(self, source: IndexSource, project: str) -> _Page:
         url = urljoin(source.url, project + "/")
         entry = self._pages.get(url, ACCEPT_SIMPLE)
+        self._page_read(url, ACCEPT_SIMPLE, entry.identity)
         if entry.status == 404:
             return _Page(None, list)
         base = self._with_source_credentials(entry.url or split_credentials(url)[0], source.url)
@@ -631,6 +643,7 @@ class IndexClient:
             now, body = self._pages.body(url, ACCEPT_SIMPLE, entry)
             if now.identity != entry.identity:
                 page.fingerprint = None  # fetched again and changed: not stored under the old
+                self._page_read(url, ACCEPT_SIMPLE, now.identity)
             return parse(body, base)
 
         page.links = links
@@ -702,7 +715,9 @@ class IndexClient:
         if entry.status == 404:
             raise SourceError(f"find-links page {redact_url(source.url)} not found (HTTP 404)")
         base = self._with_source_credentials(entry.url or source.url, source.url)
-        return parse_html_page(self._pages.body(source.url, ACCEPT_FLAT, entry)[1], base)
+        now, body = self._pages.body(source.url, ACCEPT_FLAT, entry)
+        self._page_read(source.url, ACCEPT_FLAT, now.identity)
+        return parse_html_page(body, base)
 
     def _to_file(
         self,
