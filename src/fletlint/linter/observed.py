@@ -130,16 +130,22 @@ def saw_stat(path: str, state: str) -> None:
 # -- probes ----------------------------------------------------------------------------------
 
 
-def file_state(path: str) -> str:
-    """The file at `path` as a check would find it: its content's sha256, or what it is instead."""
+def _stat(path: str) -> os.stat_result | str:
+    """The file's stat (through symbolic links, as the readers open it), or what it is instead."""
     try:
-        info = os.stat(path)  # through symbolic links, as the readers open it
+        info = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
         return "absent"
     except (OSError, ValueError):
         return "unreadable"
-    if stat.S_ISDIR(info.st_mode):
-        return "folder"
+    return "folder" if stat.S_ISDIR(info.st_mode) else info
+
+
+def file_state(path: str) -> str:
+    """The file at `path` as a check would find it: its content's sha256, or what it is instead."""
+    info = _stat(path)
+    if isinstance(info, str):
+        return info
     if not stat.S_ISREG(info.st_mode):
         return "other"  # a FIFO, a device: the readers refuse it without opening it
     if info.st_size > _HASHED_BYTES:
@@ -153,14 +159,9 @@ def file_state(path: str) -> str:
 
 def stat_state(path: str) -> str:
     """The file's kind, size and change time (not its content), or what it is instead."""
-    try:
-        info = os.stat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        return "absent"
-    except (OSError, ValueError):
-        return "unreadable"
-    if stat.S_ISDIR(info.st_mode):
-        return "folder"
+    info = _stat(path)
+    if isinstance(info, str):
+        return info
     return f"stat:{stat.S_IFMT(info.st_mode)}:{info.st_size}:{info.st_mtime_ns}"
 
 
