@@ -96,7 +96,7 @@ RETRY_FIRST, RETRY_MAX = 1.0, 60.0
 # listing must be read before its metadata. So, as uv does:
 # - when the resolver asks for an older release of a project whose newer one it already read, it
 #   is walking back through the releases: the next READ_AHEAD older ones are read in parallel,
-#   more (up to READ_AHEAD_MAX) the further it walks;
+#   as many as it walked already once that is more (up to READ_AHEAD_MAX);
 # - when a listing is read because a release depends on the project, its newest release (a pure
 #   wheel, whose metadata every target shares) is read with it, and the listings of that
 #   release's own dependencies (and so on down), before the resolver gets there.
@@ -933,9 +933,9 @@ class IndexClient:
         releases = self._newer_releases(listing)
         position = next((i for i, v in enumerate(releases) if v < file.version), len(releases))
         # The further back, the further ahead: a project walked back through 24 releases will
-        # likely be walked further.
-        walked = sum(1 for v in releases[:position] if v < newest) - 1
-        older = releases[position : position + min(READ_AHEAD_MAX, READ_AHEAD + max(0, walked))]
+        # likely be walked as far again (most walks are short: a guess too far is a wasted read).
+        walked = sum(1 for v in releases[:position] if v < newest)
+        older = releases[position : position + min(READ_AHEAD_MAX, max(READ_AHEAD, walked))]
         ahead = []
         for version in older:
             files = [
