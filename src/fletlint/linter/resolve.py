@@ -9,6 +9,7 @@ so the difference between the two names what the phone cannot have.
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import math
 import threading
 from collections import Counter, defaultdict
@@ -688,6 +689,41 @@ class _Resolution(MemoResolution[Wanted, Candidate, str]):
         self._promoted = provider.conflict_promoted
         # id(criterion) -> (criterion, its preference unpromoted, promoted)
         self._preferences: dict[int, tuple[object, Preference, Preference]] = {}
+        # The unsatisfied names by preference, for rounds that pick among all of them: entries
+        # (preference, sequence, name, criterion), current while the name is unsatisfied with
+        # that criterion. Built for one `_unsatisfied` dict and one set of promoted projects
+        # (a sweep makes a new dict; a promotion changes preferences): either way, built again.
+        self._heap: list[tuple[Preference, int, str, object]] = []
+        self._heap_for: dict[str, None] | None = None
+        self._heap_promoted = 0
+        self._pushed = 0
+
+    def _pick(self, names: list[str], every: bool) -> str:
+        unsatisfied = self._unsatisfied
+        if not every or unsatisfied is None:
+            return super()._pick(names, every)
+        heap = self._heap
+        criteria = self._states[-1].criteria
+        if self._heap_for is not unsatisfied or self._heap_promoted != len(self._promoted):
+            heap.clear()
+            for name in names:
+                self._pushed += 1
+                heap.append((self._get_preference(name), self._pushed, name, criteria[name]))
+            heapq.heapify(heap)
+            self._heap_for = unsatisfied  # held: the dict itself, not an id that may be reused
+            self._heap_promoted = len(self._promoted)
+        while True:
+            _, _, name, held = heap[0]
+            if name in unsatisfied and criteria.get(name) is held:
+                return name  # the least preference of all (it ends in the identifier: unique)
+            heapq.heappop(heap)
+
+    def _now_unsatisfied(self, name: str, criterion: object) -> None:
+        if self._heap_for is None:
+            return  # no round has picked among all of them yet: the heap is built then
+        self._pushed += 1
+        entry = (self._get_preference(name), self._pushed, name, criterion)
+        heapq.heappush(self._heap, entry)
 
     def _get_preference(self, name: str) -> Preference:
         # Provider.get_preference's answer, without building its mappings every round (asked

@@ -79,6 +79,15 @@ class MemoResolution(Resolution[RT, CT, KT], Generic[RT, CT, KT]):
             known = self._satisfying[name] = (criterion, pin, satisfied)
         return known[2]
 
+    def _pick(self, names: list[KT], every: bool) -> KT:
+        """The name to pin among `names` (`every`: they are all the unsatisfied names): the
+        most preferred, as resolvelib picks it. A subclass may answer `every` otherwise."""
+        return min(names, key=self._get_preference)
+
+    def _now_unsatisfied(self, name: KT, criterion: Criterion[RT, CT]) -> None:
+        """Told when a successful pin leaves `name` unsatisfied with this (new) criterion; a
+        sweep of every criterion makes a new `_unsatisfied` instead."""
+
     def _unsatisfied_names(self) -> list[KT]:
         """The sweep of every round, inline: a memo lookup per project."""
         state = self.state
@@ -190,7 +199,11 @@ class MemoResolution(Resolution[RT, CT, KT], Generic[RT, CT, KT]):
             # If there is only 1 unsatisfied name skip calling self._get_preference
             if len(narrowed_unstatisfied_names) > 1:
                 # Choose the most preferred unpinned criterion to try.
-                name = min(narrowed_unstatisfied_names, key=self._get_preference)
+                # changed: through `_pick`, told whether these are all the unsatisfied names
+                name = self._pick(
+                    narrowed_unstatisfied_names,
+                    len(narrowed_unstatisfied_names) == len(unsatisfied_names),
+                )
             else:
                 name = narrowed_unstatisfied_names[0]
 
@@ -244,6 +257,7 @@ class MemoResolution(Resolution[RT, CT, KT], Generic[RT, CT, KT]):
                     if key not in unsatisfied and key not in self._added:
                         newly_unsatisfied_names.add(key)
                     unsatisfied[key] = None
+                    self._now_unsatisfied(key, criterion)
                 if newly_unsatisfied_names:
                     self._unsatisfied = None  # every criterion is replaced below
                 self._remove_information_from_criteria(self.state.criteria, newly_unsatisfied_names)
