@@ -3,6 +3,7 @@ picks, repeated requirements resolve as one, and a known resolution answers a tr
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +24,7 @@ from fletlint.linter.resolve import (
     EnvironmentMemo,
     Provider,
     Resolution,
+    ResolverMemos,
     Wanted,
     _Resolution,
     resolve,
@@ -222,6 +224,30 @@ def test_a_trial_is_resolved_once_and_one_a_known_resolution_solves_not_at_all(
     failed = ctx.verdicts.resolve(ENV, [_root("app==2.0"), _root("core<2")])
     assert failed is not None and not failed.ok
     assert resolved == [["app"], ["app==2.0", "core<2"]]
+
+
+def test_the_fixes_ask_the_checks_memos_when_the_analysis_has_them(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("app\n")
+    source = _universe()
+    memos = ResolverMemos()
+    check_memo = memos.for_env(ENV)
+    resolve(source, ENV, [_root("app")], memo=check_memo)
+    reads = sum(source.reads.values())
+
+    def resolver(env: Environment, roots: Sequence[Wanted]) -> Resolution:
+        return resolve(source, env, roots, memo=memos.for_env(env))
+
+    project = load_project(tmp_path)
+    analysis = Analysis(
+        project, (), [], (), source.listing, source=source, resolver=resolver, memos=memos
+    )
+    ctx = FixContext(analysis)
+    ctx._learn(resolve(source, ENV, [_root("app")], memo=check_memo))
+    verdict = ctx.verdicts.resolve(ENV, [_root("app"), _root("core>=2")])
+    assert verdict is not None and verdict.ok
+    # The known resolution answered from the check's memo: no release's metadata read again.
+    assert sum(source.reads.values()) == reads
+    assert FixContext(dataclasses.replace(analysis, memos=None))._memos is not memos
 
 
 def test_requirement_keys_are_taken_once() -> None:

@@ -45,6 +45,7 @@ from fletlint.linter.resolve import (
     PackageSource,
     Provider,
     Resolution,
+    ResolverMemos,
     Wanted,
     file_fits,
     resolve,
@@ -137,6 +138,9 @@ class Analysis:
     constraints: Mapping[NormalizedName, SpecifierSet] = field(default_factory=dict)
     # The engine's way to resolve (through its store of resolutions); plain `resolve` without.
     resolver: Callable[[Environment, Sequence[Wanted]], Resolution] | None = None
+    # The check's memos of its resolutions (one per environment): the fixes' trials ask them
+    # too, rather than filling their own (21 MB and their answers again at 500 packages).
+    memos: ResolverMemos | None = None
 
     def resolve(self, env: Environment, roots: Sequence[Wanted]) -> Resolution | None:
         """A trial resolution with other roots (the fixes verify their edits so)."""

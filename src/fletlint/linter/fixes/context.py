@@ -52,6 +52,7 @@ class FixContext:
     # whose requirements they already satisfy installs, and only that verdict is asked of it.
     _known: list[tuple[str, dict[NormalizedName, Version]]] = field(default_factory=list)
     _known_keys: set[frozenset[tuple[NormalizedName, Version]]] = field(default_factory=set)
+    # The analysis's memos when it has them, else the fixes' own (see `__post_init__`).
     _memos: ResolverMemos = field(default_factory=ResolverMemos)
     # (id of known releases, id of an environment's memo) -> what solution_from proved there.
     _proven: dict[tuple[int, int], set[str]] = field(default_factory=dict)
@@ -60,6 +61,8 @@ class FixContext:
     verdicts: Analysis = field(init=False)
 
     def __post_init__(self) -> None:
+        if self.analysis.memos is not None:
+            self._memos = self.analysis.memos
         for result in self.analysis.results:
             self._learn(result.resolution)
             self._learn(result.unconstrained)
