@@ -427,6 +427,7 @@ class Linter:
             resolver=reads.resolver(resolve_stored),
             imports=self._imports.scan(*app),
             archives=client,
+            memos=memos,  # the fixes' verdicts ask the memos the targets' resolutions filled
         )
         findings = [
             finding
