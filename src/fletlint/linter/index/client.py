@@ -281,19 +281,20 @@ class IndexClient:
                 urls = [urljoin(source.url, p + "/") for p in projects]
             else:
                 urls = [source.url]  # find-links: one page of links
-            found = [(url, cache.get(url, accept)) for url in urls]
-            if all(entry is None for _, entry in found):
+            with self._lock:
+                read = [self._pages_read.get((url, accept)) for url in urls]
+            # No page of this index was read: it was not asked, its host remembered unreachable
+            # (the pages must then be absent from the cache: `has` reads no entry).
+            if not any(read) and not any(cache.has(url, accept) for url in urls):
                 record = self._session.unreachable_record(source.url)
                 if record is None:
                     return None
                 memory, until, detail = record
                 hosts.append((memory, netloc_of(source.url), until, detail))
                 down.append(source.name)
-                pages += [(str(cache.header_path(url, accept)), "absent") for url, _ in found]
+                pages += [(str(cache.header_path(url, accept)), "absent") for url in urls]
                 continue
-            with self._lock:
-                read = [self._pages_read.get((url, accept)) for url, _ in found]
-            for (url, _), identity in zip(found, read, strict=True):
+            for url, identity in zip(urls, read, strict=True):
                 if not identity:
                     return None  # not read by this client as a cached page
                 pages.append((str(cache.header_path(url, accept)), identity))
