@@ -187,7 +187,8 @@ def run_check(args: argparse.Namespace, streams: Streams) -> int:
 
     with recording() as seen:
         settings = settings_from(args)
-        with Linter(settings) as linter:
+        # --fix and --diff check again after each round of fixes; a plain check runs once.
+        with Linter(settings, checks_again=bool(args.fix or args.diff)) as linter:
             if args.fix or args.diff:
                 from fletlint import cli_fix
 
@@ -248,7 +249,10 @@ def run_graph(args: argparse.Namespace, streams: Streams) -> int:
     if len(args.target) > 1:
         raise UsageError("`graph` draws one target; give --target once")
     settings = dataclasses.replace(settings, targets=(wanted,))
-    with Linter(settings) as linter, streams.progress("resolving…", drawn=True):
+    with (
+        Linter(settings, checks_again=False) as linter,
+        streams.progress("resolving…", drawn=True),
+    ):
         report = linter.check(args.path)
     data = graph.build(report, unconstrained=args.unconstrained)
     if args.format == "mermaid":

@@ -218,7 +218,7 @@ def run_verify(
         else:
             if args.lock:
                 raise BuildError(f"{lock}: no such lock")
-            with Linter(settings) as linter:
+            with Linter(settings, checks_again=False) as linter:
                 report = linter.check(args.path)
             if report.has_errors:
                 emit(report, "text", streams)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from fletlint.linter.engine import Linter, Settings
 from fletlint.linter.findings import Severity
+from fletlint.linter.index.model import ProjectListing
+from fletlint.linter.recent_resolutions import RecentResolutions
 from tests.support.index_server import LocalIndex
 
 
@@ -51,3 +53,28 @@ def test_a_reused_linter_reads_each_page_once(
     # every keystroke and must not go back to the network each time.
     assert pypi_index.requests == [] and flet_index.requests == []
     assert any(f.code == "FL002" for f in again.findings)
+
+
+def test_a_linter_that_checks_once_finds_the_same_and_remembers_no_resolution(
+    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex
+) -> None:
+    (tmp_path / "requirements.txt").write_text("supabase==2.20.0\n")
+    with Linter(_settings(pypi_index, flet_index)) as linter:
+        kept = linter.check(tmp_path)
+    with Linter(_settings(pypi_index, flet_index), checks_again=False) as once:
+        single = once.check(tmp_path)
+    assert [(f.code, f.package, f.message, f.fixes) for f in single.findings] == [
+        (f.code, f.package, f.message, f.fixes) for f in kept.findings
+    ]
+    assert any(f.code == "FL002" for f in single.findings)
+    # What each keeps for a next check: the language server's Linter the resolution, the
+    # command line's nothing.
+    resolution = single.results[0].resolution
+    listings: dict[str, ProjectListing] = {}
+
+    def listing(name: str) -> ProjectListing:
+        return listings.setdefault(name, ProjectListing(name, ()))
+
+    for recent, found in ((RecentResolutions(), resolution), (RecentResolutions(0), None)):
+        recent.remember(resolution.env, "", [], resolution, listing)
+        assert recent.find(resolution.env, "", [], listing) == found

@@ -130,14 +130,26 @@ class Report:
 
 
 class Linter:
-    def __init__(self, settings: Settings, environ: Mapping[str, str] | None = None) -> None:
+    """Checks projects with one set of settings; keeps what a next check can reuse (index
+    clients, parsed imports, recent resolutions) until closed."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        environ: Mapping[str, str] | None = None,
+        *,
+        checks_again: bool = True,
+    ) -> None:
+        """`checks_again=False`: this Linter runs one check (the command line's check, build,
+        graph), so no resolution is kept in memory for a next one."""
         self.settings = settings
         self._environ = dict(os.environ if environ is None else environ)
         self._clients: dict[tuple[IndexSource, ...], IndexClient] = {}
         # Parsed imports by file content: a language server re-parses only the edited file.
         self._imports = ImportScanner(self.cache_dir())
-        # Resolutions by environment, for the next check of this Linter (a language server's).
-        self._recent = RecentResolutions()
+        # Resolutions by environment, for the next check of this Linter (a language server's,
+        # or --fix's next round).
+        self._recent = RecentResolutions() if checks_again else RecentResolutions(0)
         # Threads for a check's resolutions, kept: starting them costs more than a warm check.
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="fletlint-resolve")
 

@@ -59,9 +59,15 @@ def _same_choice(
 
 
 class RecentResolutions:
-    """Per environment, the last PER_ENVIRONMENT resolutions and the roots they answered."""
+    """Per environment, the last `per_environment` resolutions and the roots they answered.
 
-    def __init__(self) -> None:
+    `per_environment=0` remembers nothing: a Linter that checks once (the command line's check,
+    build and graph) would only hold every resolution of its check, trials included, until exit
+    (12 MB of a 500-package check's peak).
+    """
+
+    def __init__(self, per_environment: int = PER_ENVIRONMENT) -> None:
+        self._per_environment = per_environment
         self._entries: dict[tuple[object, ...], OrderedDict[int, _Entry]] = {}
         self._lock = threading.Lock()
         self._serial = 0
@@ -93,13 +99,15 @@ class RecentResolutions:
         resolution: Resolution,
         listing: Callable[[str], ProjectListing],
     ) -> None:
+        if self._per_environment <= 0:
+            return
         read = {name: listing(name) for name in resolution.consulted}
         entry = _Entry(tuple(roots), resolution, read)
         with self._lock:
             bucket = self._entries.setdefault(_env_key(env, context), OrderedDict())
             self._serial += 1
             bucket[self._serial] = entry
-            while len(bucket) > PER_ENVIRONMENT:
+            while len(bucket) > self._per_environment:
                 bucket.popitem(last=False)
 
     @staticmethod

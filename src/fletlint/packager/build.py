@@ -184,7 +184,7 @@ def build(
     _check_output(output)
     folder = project_folder(path)
     git_info = git_state(folder, allow_dirty=options.allow_dirty, output=output)
-    with Linter(settings) as linter:
+    with Linter(settings, checks_again=False) as linter:
         report = linter.check(path, on_progress=on_progress)
         if report.has_errors:
             return Outcome(report, None, notes=git_info.notes)
