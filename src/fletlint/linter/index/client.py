@@ -128,9 +128,31 @@ def _complete_source(source: IndexSource) -> IndexSource:
     return source if source.name else replace(source, name=redact_url(source.url))
 
 
+class _Settled:
+    """A computed answer, kept in a memo where its Future was (the answers a Future's waiters
+    saw): a Future holds a lock, a condition and two lists, 1 KB each for thousands of keys."""
+
+    __slots__ = ("_error", "_value")
+
+    def __init__(self, value: Any, error: BaseException | None) -> None:
+        self._value = value
+        self._error = error
+
+    def done(self) -> bool:
+        return True
+
+    def exception(self) -> BaseException | None:
+        return self._error
+
+    def result(self) -> Any:
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 @dataclass
 class _Memo:
-    futures: dict[str, Future[Any]] = field(default_factory=dict)
+    futures: dict[str, Future[Any] | _Settled] = field(default_factory=dict)
 
 
 @dataclass
@@ -431,10 +453,21 @@ class IndexClient:
                 future = Future()
                 memo.futures[key] = future
         if owner:
+            assert isinstance(future, Future)
+            value: Any = None
+            error: BaseException | None = None
             try:
-                future.set_result(compute())
+                value = compute()
             except BaseException as exc:
-                future.set_exception(exc)
+                error = exc
+            with self._lock:
+                # Unless the key was dropped meanwhile (begin_check forgets missed reads).
+                if memo.futures.get(key) is future:
+                    memo.futures[key] = _Settled(value, error)
+            if error is None:
+                future.set_result(value)
+            else:
+                future.set_exception(error)
         result: T = future.result()
         return result
 

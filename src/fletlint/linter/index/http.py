@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import netrc
 import os
+import sys
 import threading
 import time
 import zlib
@@ -36,6 +37,15 @@ from fletlint.linter.storage import store_in_cache
 
 if TYPE_CHECKING:
     import httpx
+
+
+def _without_httpx_cli() -> None:
+    """Call before `import httpx`: httpx imports its command line (click, rich, pygments: 5 MB
+    and 50 ms) whenever those are installed, and fletlint never runs it. A None in sys.modules
+    makes that import fail, which httpx expects (it then defines a stub `httpx.main`)."""
+    if "httpx" not in sys.modules:
+        sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
 
 _REDIRECTS = (301, 302, 303, 307, 308)
 # How long a host that could not be connected to (DNS, refused, connect timeout) is not asked
@@ -284,6 +294,7 @@ class HttpSession:
         for TLS set-up."""
         with self._lock:
             if self._client is None:
+                _without_httpx_cli()
                 import httpx
 
                 self._client = httpx.Client(
@@ -370,6 +381,7 @@ class HttpSession:
             # Not asked again: the same words as when the connection failed.
             self._count("unreachable_skipped")
             raise SourceError(f"cannot reach {what}: {known}")
+        _without_httpx_cli()
         import httpx
 
         ends = min(started + self.request_deadline, now + check_left)
