@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Protocol, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
@@ -55,6 +56,8 @@ from fletlint.linter.sources.imports import ImportScan
 from fletlint.linter.sources.model import DeclaredRequirement, ProjectSpec
 from fletlint.linter.stdlib import is_stdlib_anywhere
 from fletlint.linter.targets import Target
+
+T = TypeVar("T")
 
 
 class ArchiveReader(Protocol):
@@ -159,23 +162,35 @@ class Analysis:
     memo: dict[str, Any] = field(default_factory=dict)
     _blockers: dict[str, list[Blocker]] = field(default_factory=dict)
     _verdicts: dict[str, list[Verdict]] = field(default_factory=dict)
+    # The fixes of several findings are built at once (threads): each lazily computed answer
+    # above is computed by one of them, the others wait for it (`_once`). Shared by the copies
+    # `dataclasses.replace` makes, as the answers are.
+    _computing: dict[str, threading.Lock] = field(default_factory=dict, repr=False, compare=False)
+    _computing_lock: threading.Lock = field(
+        default_factory=threading.Lock, repr=False, compare=False
+    )
+
+    def _once(self, answers: dict[str, Any], key: str, compute: Callable[[], T]) -> T:
+        """`answers[key]`, computed once however many threads ask at the same time."""
+        if key in answers:
+            return cast(T, answers[key])
+        with self._computing_lock:
+            lock = self._computing.setdefault(f"{id(answers)}:{key}", threading.Lock())
+        with lock:
+            if key not in answers:
+                answers[key] = compute()
+            return cast(T, answers[key])
 
     def release_files(self, name: str, version: Version) -> tuple[DistFile, ...]:
         """The files of one release on every index."""
         return self.listing(name).by_version.get(version, ())
 
     def blockers(self, result: TargetResult) -> list[Blocker]:
-        key = result.target.name
-        if key not in self._blockers:
-            self._blockers[key] = self._find_blockers(result)
-        return self._blockers[key]
+        return self._once(self._blockers, result.target.name, lambda: self._find_blockers(result))
 
     def verdicts(self, result: TargetResult) -> list[Verdict]:
         """Each blocker of the target, judged with the other blockers held out (memoized)."""
-        key = result.target.name
-        if key not in self._verdicts:
-            self._verdicts[key] = self._judge(result)
-        return self._verdicts[key]
+        return self._once(self._verdicts, result.target.name, lambda: self._judge(result))
 
     def _judge(self, result: TargetResult) -> list[Verdict]:
         blockers = self.blockers(result)
@@ -227,29 +242,29 @@ class Analysis:
 
     def module_index(self) -> ModuleIndex:
         """Which distribution provides which module, shared by every rule and fix of a check."""
-        index = self.memo.get("module_index")
-        if index is None:
-            reader = self.archives.archive_names if self.archives is not None else None
-            index = ModuleIndex(reader, lambda name: self.listing(name).files)
-            self.memo["module_index"] = index
-        return cast(ModuleIndex, index)
+        reader = self.archives.archive_names if self.archives is not None else None
+        return self._once(
+            self.memo,
+            "module_index",
+            lambda: ModuleIndex(reader, lambda name: self.listing(name).files),
+        )
 
     def imported_distributions(self) -> frozenset[NormalizedName]:
         """The distributions that provide a module the app imports, on any target's desktop
         graph: a fix must never take one of them off a phone."""
-        found = self.memo.get("imported_distributions")
-        if found is None:
-            names: set[NormalizedName] = set()
-            graphs = {id(r.unconstrained): r.unconstrained for r in self.results}
-            local = self.imports.local_modules
-            for imported in self.imports.imports:
-                # A guarded import (try/except ImportError) already copes with its absence.
-                if imported.guarded or imported.top in local or is_stdlib_anywhere(imported.module):
-                    continue
-                for graph in graphs.values():
-                    names.update(self.module_index().providers(imported.module, graph.packages))
-            found = self.memo["imported_distributions"] = frozenset(names)
-        return cast(frozenset[NormalizedName], found)
+        return self._once(self.memo, "imported_distributions", self._imported_distributions)
+
+    def _imported_distributions(self) -> frozenset[NormalizedName]:
+        names: set[NormalizedName] = set()
+        graphs = {id(r.unconstrained): r.unconstrained for r in self.results}
+        local = self.imports.local_modules
+        for imported in self.imports.imports:
+            # A guarded import (try/except ImportError) already copes with its absence.
+            if imported.guarded or imported.top in local or is_stdlib_anywhere(imported.module):
+                continue
+            for graph in graphs.values():
+                names.update(self.module_index().providers(imported.module, graph.packages))
+        return frozenset(names)
 
     def subject(self, verdict: Verdict, names: Sequence[str]) -> PackageSubject:
         """The finding's typed subject for a verdict that holds on these targets."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,10 @@ _WITNESSES = 6
 
 @dataclass
 class FixContext:
+    """What the fix builders of one `attach_fixes` share. The fixes of several findings are
+    built at once, each finding's on its own view (`for_finding`): the verdicts and what they
+    learn are shared, what a finding's fixes change is its own."""
+
     analysis: Analysis
     texts: tx.Texts | None = None
     alternatives: tuple[AlternativeEntry, ...] = ()
@@ -57,6 +62,8 @@ class FixContext:
     # (id of known releases, id of an environment's memo) -> what solution_from proved there.
     _proven: dict[tuple[int, int], set[str]] = field(default_factory=dict)
     _admitted: dict[tuple[str, str], bool] = field(default_factory=dict)
+    # Guards `_known` and `_known_keys`, which trials of several findings extend at once.
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     # The analysis whose resolutions answer verdicts only (see `_verdict`).
     verdicts: Analysis = field(init=False)
 
@@ -70,13 +77,19 @@ class FixContext:
         resolver = self._verdict if self.analysis.source is not None else self.analysis.resolver
         self.verdicts = dataclasses.replace(self.analysis, resolver=resolver)
 
+    def for_finding(self) -> FixContext:
+        """A view for one finding's builders, to run beside other findings' on other threads:
+        everything shared but `changes`, which `attach_fixes` merges in the findings' order."""
+        return dataclasses.replace(self, changes={})
+
     def _learn(self, resolution: Resolution | None) -> Resolution | None:
         if resolution is not None and resolution.ok and resolution.packages:
             releases = {n: p.version for n, p in resolution.packages.items()}
             key = frozenset(releases.items())
-            if key not in self._known_keys:
-                self._known_keys.add(key)
-                self._known.append((_family(resolution.env), releases))
+            with self._lock:
+                if key not in self._known_keys:
+                    self._known_keys.add(key)
+                    self._known.append((_family(resolution.env), releases))
         return resolution
 
     def _verdict(self, env: Environment, roots: Sequence[Wanted]) -> Resolution:
@@ -84,7 +97,8 @@ class FixContext:
         known resolution that already solves them, else resolved (and then known)."""
         source = self.analysis.source
         family = _family(env)
-        newest = self._known[::-1]
+        with self._lock:
+            newest = self._known[::-1]
         own = [r for f, r in newest if f == family][:_WITNESSES_OF_ITS_OWN]
         others = [r for f, r in newest if f != family][: _WITNESSES - len(own)]
         for releases in own + others if source is not None else []:
