@@ -29,7 +29,7 @@ from resolvelib.resolvers import ResolutionTooDeep
 from resolvelib.resolvers.resolution import _build_result
 from resolvelib.structs import RequirementInformation
 
-from fletlint.linter.index.model import CoreMetadata, DistFile, ProjectListing
+from fletlint.linter.index.model import EMPTY, CoreMetadata, DistFile, ProjectListing
 from fletlint.linter.resolve_rounds import MemoResolution
 from fletlint.linter.sources.model import DeclaredRequirement
 
@@ -147,33 +147,57 @@ MAX_ROUNDS = 200_000
 _BACKTRACKING_SHOWN = 5
 
 
-class EnvironmentMemo:
-    """What resolutions in one environment ask again and again, each answered once per check.
+class FilesMemo:
+    """What an environment's resolutions ask that depends only on which files fit there.
 
-    The files of each project that fit the environment, the versions each specifier allows, the
-    candidates a set of requirements admits and each release's dependencies there depend only
-    on the environment and the listings, never on the roots or constraints of one resolution:
-    the per-target resolution, the unconstrained one and every trial resolution of the fixes
-    share them. Plain dicts: two threads that compute one answer at once store equal values.
+    The files of each project that fit, the versions each specifier allows and the candidates a
+    set of requirements admits depend on the Python version and the accepted tags (and the
+    projects allowed from sdists or held out), never on the markers: the desktop resolutions of
+    every target share one, and so do a phone's resolutions and its trials. Plain dicts: two
+    threads that compute one answer at once store equal values.
     """
 
-    def __init__(self, env: Environment) -> None:
-        self.env = env
+    def __init__(self) -> None:
         self.by_version: dict[NormalizedName, dict[Version, list[DistFile]]] = {}
         # Each project's fitting versions, newest first (sorted once, not on every match).
         self.newest_first: dict[NormalizedName, tuple[Version, ...]] = {}
         self.matching: dict[tuple[NormalizedName, str], frozenset[Version]] = {}
-        self.dependencies: dict[tuple[NormalizedName, Version, frozenset[str]], list[Wanted]] = {}
         # find_matches' answers: (identifier, its specifiers, the constraint, the excluded
         # versions) -> candidates, newest first. The same Candidate objects every time.
         self.matches: dict[
             tuple[str, frozenset[str], str, frozenset[Version]], tuple[Candidate, ...]
         ] = {}
         self.candidates: dict[tuple[NormalizedName, Version, frozenset[str], bool], Candidate] = {}
-        # Whether a version satisfies a specifier (keyed by its text).
-        self.satisfies: dict[tuple[str, Version], bool] = {}
         # find_matches' answers whose releases' metadata the source was asked to read ahead.
         self.warmed: set[tuple[tuple[str, frozenset[str], str, frozenset[Version]], int]] = set()
+
+
+class EnvironmentMemo:
+    """What resolutions in one environment ask again and again, each answered once per check.
+
+    Each release's dependencies there depend only on the environment and the listings, never on
+    the roots or constraints of one resolution: the per-target resolution, the unconstrained one
+    and every trial resolution of the fixes share them. The answers that depend only on which
+    files fit are `files`' (shared with the environments where the same files fit).
+    """
+
+    def __init__(
+        self,
+        env: Environment,
+        files: FilesMemo | None = None,
+        satisfies: dict[tuple[str, Version], bool] | None = None,
+    ) -> None:
+        self.env = env
+        files = files if files is not None else FilesMemo()
+        self.by_version = files.by_version
+        self.newest_first = files.newest_first
+        self.matching = files.matching
+        self.matches = files.matches
+        self.candidates = files.candidates
+        self.warmed = files.warmed
+        self.dependencies: dict[tuple[NormalizedName, Version, frozenset[str]], list[Wanted]] = {}
+        # Whether a version satisfies a specifier (keyed by its text): true anywhere.
+        self.satisfies = satisfies if satisfies is not None else {}
 
 
 class ResolverMemos:
@@ -181,6 +205,8 @@ class ResolverMemos:
 
     def __init__(self) -> None:
         self._memos: dict[tuple[Any, ...], EnvironmentMemo] = {}
+        self._files: dict[tuple[Any, ...], FilesMemo] = {}
+        self._satisfies: dict[tuple[str, Version], bool] = {}
         self._lock = threading.Lock()
 
     def for_env(self, env: Environment) -> EnvironmentMemo:
@@ -191,10 +217,15 @@ class ResolverMemos:
             env.tags,
             env.sdist_names,
         )
+        # What `file_fits` reads of the environment: with no tags, every file fits.
+        fits: tuple[Any, ...] = (env.python, env.tags)
+        if env.tags is not None:
+            fits += (env.sdist_names, env.held_out)
         with self._lock:
             memo = self._memos.get(key)
             if memo is None:
-                memo = self._memos[key] = EnvironmentMemo(env)
+                files = self._files.setdefault(fits, FilesMemo())
+                memo = self._memos[key] = EnvironmentMemo(env, files, self._satisfies)
             return memo
 
 
@@ -270,6 +301,13 @@ def preferred_file(files: Sequence[DistFile], env: Environment) -> DistFile:
             if not f.tags.isdisjoint(env.tags):
                 return f
     return wheels[0] if wheels else files[0]
+
+
+def extras_of(requirement: Requirement) -> frozenset[str]:
+    """A requirement's extras, normalized (the shared EMPTY when it has none)."""
+    if not requirement.extras:
+        return EMPTY
+    return frozenset(canonicalize_name(e) for e in requirement.extras)
 
 
 def requirement_text(req: Requirement) -> str:
@@ -389,7 +427,7 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
                     specifiers[wanted.specifier_key] = wanted.specifier
         constraint = self._constraints.get(name)
         constraint_key = str(constraint) if constraint is not None else ""
-        excluded = frozenset(c.version for c in incompatibilities[identifier])
+        excluded = frozenset(c.version for c in incompatibilities[identifier]) or EMPTY
         versions = self._versions(name)
         key = (identifier, frozenset(specifiers), constraint_key, excluded)
         matches = self._memo.matches.get(key)
@@ -503,7 +541,7 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
             deps.append(
                 Wanted(
                     candidate.name,
-                    frozenset(),
+                    EMPTY,
                     SpecifierSet(f"=={candidate.version}"),
                     f"{candidate.name}=={candidate.version}",
                     direct=True,
@@ -523,7 +561,7 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
                 deps.append(
                     Wanted(
                         canonicalize_name(req.name),
-                        frozenset(canonicalize_name(e) for e in req.extras),
+                        extras_of(req),
                         req.specifier,
                         requirement_text(req),
                     )
@@ -615,7 +653,7 @@ def roots_for(
                 _ROOTS.clear()
             wanted = Wanted(
                 canonicalize_name(req.name),
-                frozenset(canonicalize_name(e) for e in req.extras),
+                extras_of(req),
                 req.specifier,
                 requirement_text(req),
                 item,
@@ -788,7 +826,7 @@ def _as_pip_adds(roots: Sequence[Wanted]) -> list[Wanted]:
             bases.append(root)
             continue
         if len(root.specifier):
-            bases.append(dataclasses.replace(root, extras=frozenset(), split_base=True))
+            bases.append(dataclasses.replace(root, extras=EMPTY, split_base=True))
         with_extras.append(root)
     return bases + with_extras
 

@@ -50,12 +50,14 @@ from fletlint.linter.index.limits import IndexLimits
 from fletlint.linter.index.listing_store import LISTINGS_FOLDER, ListingStore
 from fletlint.linter.index.metadata import lenient_specifier, parse_core_metadata
 from fletlint.linter.index.model import (
+    EMPTY,
     ClientStats,
     CoreMetadata,
     DistFile,
     IndexProblem,
     IndexSource,
     ProjectListing,
+    shared_tags,
 )
 from fletlint.linter.index.pages import (
     Link,
@@ -767,7 +769,7 @@ class IndexClient:
                 is_wheel = True
             elif filename.endswith((".tar.gz", ".zip")):
                 name, version = parse_sdist_filename(filename)
-                tags = frozenset()
+                tags = EMPTY
                 is_wheel = False
             else:
                 return None
@@ -788,7 +790,7 @@ class IndexClient:
             name=str(name),
             version=version,
             is_wheel=is_wheel,
-            tags=frozenset(tags),
+            tags=shared_tags(tags),
             requires_python=lenient_specifier(link.requires_python),
             yanked=link.yanked,
             hashes=link.hashes,
