@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import itertools
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -53,16 +55,23 @@ class FixContext:
     # What each verified fix changes in the requirements: applying all safe fixes together is
     # verified again from these (`verify_together`).
     changes: dict[Fix, RequirementChange] = field(default_factory=dict)
-    # The releases of every successful resolution the check has seen (newest last): a trial
-    # whose requirements they already satisfy installs, and only that verdict is asked of it.
-    _known: list[tuple[str, dict[NormalizedName, Version]]] = field(default_factory=list)
-    _known_keys: set[frozenset[tuple[NormalizedName, Version]]] = field(default_factory=set)
+    # The releases of the newest successful resolutions the check has seen, by family, each
+    # numbered in the order learnt: a trial whose requirements they already satisfy installs,
+    # and only that verdict is asked of it. No more than _WITNESSES of a family are ever asked
+    # (`_verdict`): older ones are let go, with what was proven from them (at 500 packages,
+    # every trial's releases and proofs kept were 6 MB of a check's peak).
+    _known: dict[str, list[tuple[int, dict[NormalizedName, Version]]]] = field(default_factory=dict)
+    # The hash of every release set learnt, kept or let go: one is learnt once (a collision
+    # costs a witness, never a verdict).
+    _known_keys: set[int] = field(default_factory=set)
+    _serials: Iterator[int] = field(default_factory=itertools.count)
     # The analysis's memos when it has them, else the fixes' own (see `__post_init__`).
     _memos: ResolverMemos = field(default_factory=ResolverMemos)
-    # (id of known releases, id of an environment's memo) -> what solution_from proved there.
+    # (number of known releases, id of an environment's memo) -> what solution_from proved there.
     _proven: dict[tuple[int, int], set[str]] = field(default_factory=dict)
     _admitted: dict[tuple[str, str], bool] = field(default_factory=dict)
-    # Guards `_known` and `_known_keys`, which trials of several findings extend at once.
+    # Guards `_known`, `_known_keys` and `_proven`, which trials of several findings extend at
+    # once.
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     # The analysis whose resolutions answer verdicts only (see `_verdict`).
     verdicts: Analysis = field(init=False)
@@ -80,16 +89,23 @@ class FixContext:
     def for_finding(self) -> FixContext:
         """A view for one finding's builders, to run beside other findings' on other threads:
         everything shared but `changes`, which `attach_fixes` merges in the findings' order."""
-        return dataclasses.replace(self, changes={})
+        view = copy.copy(self)  # the same objects, not learnt again (`__post_init__`)
+        view.changes = {}
+        return view
 
     def _learn(self, resolution: Resolution | None) -> Resolution | None:
         if resolution is not None and resolution.ok and resolution.packages:
             releases = {n: p.version for n, p in resolution.packages.items()}
-            key = frozenset(releases.items())
+            key = hash(frozenset(releases.items()))
             with self._lock:
                 if key not in self._known_keys:
                     self._known_keys.add(key)
-                    self._known.append((_family(resolution.env), releases))
+                    family = self._known.setdefault(_family(resolution.env), [])
+                    family.append((next(self._serials), releases))
+                    if len(family) > _WITNESSES:
+                        gone, _ = family.pop(0)
+                        for proof in [k for k in self._proven if k[0] == gone]:
+                            del self._proven[proof]
         return resolution
 
     def _verdict(self, env: Environment, roots: Sequence[Wanted]) -> Resolution:
@@ -98,13 +114,18 @@ class FixContext:
         source = self.analysis.source
         family = _family(env)
         with self._lock:
-            newest = self._known[::-1]
-        own = [r for f, r in newest if f == family][:_WITNESSES_OF_ITS_OWN]
-        others = [r for f, r in newest if f != family][: _WITNESSES - len(own)]
-        for releases in own + others if source is not None else []:
+            newest = sorted(
+                ((n, f, r) for f, known in self._known.items() for n, r in known),
+                key=lambda entry: entry[0],
+                reverse=True,
+            )
+        own = [(n, r) for n, f, r in newest if f == family][:_WITNESSES_OF_ITS_OWN]
+        others = [(n, r) for n, f, r in newest if f != family][: _WITNESSES - len(own)]
+        for number, releases in own + others if source is not None else []:
             assert source is not None
             memo = self._memos.for_env(env)
-            proven = self._proven.setdefault((id(releases), id(memo)), set())
+            with self._lock:  # `_learn` lets proofs go
+                proven = self._proven.setdefault((number, id(memo)), set())
             constraints = self.analysis.constraints
             chosen = solution_from(source, env, roots, releases, constraints, memo, proven)
             if chosen is not None:
