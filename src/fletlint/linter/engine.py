@@ -151,7 +151,9 @@ class Linter:
         # or --fix's next round).
         self._recent = RecentResolutions() if checks_again else RecentResolutions(0)
         # Threads for a check's resolutions, kept: starting them costs more than a warm check.
-        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="fletlint-resolve")
+        # Four: the index client reads ahead on threads of its own, so more resolutions at once
+        # gained no time, and each holds its resolver's state (8 cost a 500-package check 5 MB).
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="fletlint-resolve")
 
     def close(self) -> None:
         self._pool.shutdown(wait=False)

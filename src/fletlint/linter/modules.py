@@ -14,7 +14,6 @@ imports no guess explains.
 
 from __future__ import annotations
 
-import importlib.metadata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
@@ -115,6 +114,8 @@ def provides(module: str, provided: frozenset[str]) -> bool:
 @lru_cache(maxsize=1)
 def host_distributions() -> Mapping[str, tuple[str, ...]]:
     """Top-level import names → distributions installed in fletlint's own environment."""
+    import importlib.metadata  # 1 MB imported: only for an import nothing else explains
+
     try:
         found = importlib.metadata.packages_distributions()
     except Exception:  # a broken installed distribution must not stop a check
@@ -146,9 +147,14 @@ class ModuleIndex:
     ) -> None:
         self._archive_names = archive_names
         self._listing = listing
-        self._host = host_distributions() if host is None else host
+        self._given_host = host
         self._known = {**KNOWN_DISTRIBUTIONS, **(known or {})}
         self._contents: dict[tuple[str, str], frozenset[str]] = {}
+
+    @property
+    def _host(self) -> Mapping[str, Sequence[str]]:
+        # Read when an import is first explained: a check with no app code never needs it.
+        return host_distributions() if self._given_host is None else self._given_host
 
     def guesses(self, module: str) -> list[NormalizedName]:
         """Distributions that probably provide `module`, most likely first (no network)."""
