@@ -171,3 +171,20 @@ def test_a_listing_read_ahead_that_failed_is_reported_when_the_resolver_reads_it
     assert client.listing("dep-broken").files == ()
     (problem,) = client.problems
     assert "500" in problem.message
+
+
+def test_a_one_shot_close_drops_the_reads_ahead_not_yet_started(
+    walker_index: LocalIndex, client_factory: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One read-ahead thread, held up on the first guess (1.10): the others wait in its queue
+    # when the client closes.
+    monkeypatch.setattr(client_module, "READ_AHEAD_WORKERS", 1)
+    first_guess = re.escape(wheel_filename("walker", "1.10")) + "$"
+    Faults().on(first_guess, faults.slow(0.5, before_headers=True)).install(walker_index)
+    client = client_factory(walker_index.url)
+    client.metadata(_release(client, "walker", "1.12"))
+    client.metadata(_release(client, "walker", "1.11"))  # walking back: 1.10 ... 1.3 guessed
+    client.close(finish_reads_ahead=False)
+    read = {wheel_filename("walker", v) for v in ("1.12", "1.11", "1.10")}
+    assert _files_read(walker_index) == read  # the running guess finished, no other started
+    assert client.problems == ()

@@ -141,7 +141,8 @@ class Linter:
         checks_again: bool = True,
     ) -> None:
         """`checks_again=False`: this Linter runs one check (the command line's check, build,
-        graph), so no resolution is kept in memory for a next one."""
+        graph), so no resolution is kept in memory for a next one, and its clients drop the
+        reads ahead not yet started when it closes."""
         self.settings = settings
         self._environ = dict(os.environ if environ is None else environ)
         self._clients: dict[tuple[IndexSource, ...], IndexClient] = {}
@@ -150,6 +151,7 @@ class Linter:
         # Resolutions by environment, for the next check of this Linter (a language server's,
         # or --fix's next round).
         self._recent = RecentResolutions() if checks_again else RecentResolutions(0)
+        self._checks_again = checks_again
         # Threads for a check's resolutions, kept: starting them costs more than a warm check.
         # Four: the index client reads ahead on threads of its own, so more resolutions at once
         # gained no time, and each holds its resolver's state (8 cost a 500-package check 5 MB).
@@ -158,7 +160,7 @@ class Linter:
     def close(self) -> None:
         self._pool.shutdown(wait=False)
         for client in self._clients.values():
-            client.close()
+            client.close(finish_reads_ahead=self._checks_again)
         self._clients.clear()
 
     def __enter__(self) -> Linter:

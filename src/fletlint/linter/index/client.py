@@ -420,17 +420,21 @@ class IndexClient:
         with self._lock:
             self._ahead_left = READ_AHEAD_BUDGET
 
-    def close(self) -> None:
-        self._pool.shutdown(wait=True)
-        # Reads ahead already asked for finish, and those they ask for (within the check's
-        # budget): what they read is cached for the next run.
-        while True:
+    def close(self, *, finish_reads_ahead: bool = True) -> None:
+        """Stop the client's threads and prune its cache. Reads ahead already asked for finish,
+        and those they ask for (within the check's budget): what they read is cached for the
+        next run. `finish_reads_ahead=False`: those not yet started are dropped, for a process
+        that exits after its one check (a guess that check did not use is seldom the next
+        one's, and waiting for them cost a cold check 0.2-0.4 s after its answer)."""
+        drop = not finish_reads_ahead
+        self._pool.shutdown(wait=True, cancel_futures=drop)
+        while finish_reads_ahead:
             with self._lock:
                 running = [f for f in self._ahead_running if not f.done()]
             if not running:
                 break
             wait(running)
-        self._ahead_pool.shutdown(wait=True)
+        self._ahead_pool.shutdown(wait=True, cancel_futures=drop)
         self._pages_pool.shutdown(wait=True)
         self._session.close()
         if self._cache_dir is not None:
