@@ -392,11 +392,7 @@ class Linter:
         for e, t in zip([*phone_envs, *desktop_envs], [*targets, *targets], strict=True):
             jobs.setdefault(e.key, (e, t))
         # Threads overlap the network waits of the resolutions; the client pools connections.
-        resolving = self._pool.map(lambda job: run(*job), jobs.values())
-        # The import scan (libcst: CPU) runs while the resolutions wait on the network, on a
-        # thread one of them frees; wasted work when the previous report stands.
-        scanning = None if previous is not None else self._pool.submit(self._imports.scan, *app)
-        done = dict(zip(jobs, resolving, strict=True))
+        done = dict(zip(jobs, self._pool.map(lambda job: run(*job), jobs.values()), strict=True))
         results = [
             TargetResult(t, phone, done[phone.key], done[desktop.key])
             for t, phone, desktop in zip(targets, phone_envs, desktop_envs, strict=True)
@@ -445,7 +441,7 @@ class Linter:
             source=client,
             constraints=constraints,
             resolver=reads.resolver(resolve_stored),
-            imports=scanning.result() if scanning is not None else self._imports.scan(*app),
+            imports=self._imports.scan(*app),
             archives=client,
             memos=memos,  # the fixes' verdicts ask the memos the targets' resolutions filled
         )
