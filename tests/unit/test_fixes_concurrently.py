@@ -7,14 +7,16 @@ stored resolutions, its known witnesses) reaches another.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from fletlint.linter import fixes
+from fletlint.linter import engine, fixes
 from fletlint.linter.engine import FixingCancelled, Linter, Settings
 from fletlint.linter.findings import Applicability, Finding
 from fletlint.linter.fixes import _each_at_once
@@ -120,3 +122,31 @@ def test_a_closed_pool_leaves_the_work_to_the_calling_thread() -> None:
 
     assert _each_at_once(pool, work, [1, 2, 3], 4) == [1, 2, 3]
     assert names == {threading.current_thread().name}
+
+
+def test_threads_only_while_the_check_reads_an_index(
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A warm check (every read from the cache) builds its fixes on its own thread: the trials
+    # are CPU work there, which threads only slow down.
+    pools: list[object] = []
+    attach = fixes.attach_fixes
+
+    def spy(*args: Any, pool: Executor | None = None, **kwargs: Any) -> list[Finding]:
+        pools.append(pool)
+        return attach(*args, pool=pool, **kwargs)
+
+    monkeypatch.setattr(engine, "attach_fixes", spy)
+    settings = dataclasses.replace(
+        _settings(pypi_index, flet_index, tmp_path / "cache"), reuse_report=False
+    )
+    path = FIXTURE_PROJECTS / "FL002-pandas-scipy"
+    with Linter(settings) as cold:
+        first = cold.check(path)
+    with Linter(settings) as warm:
+        second = warm.check(path)
+    assert pools[0] is not None and pools[1] is None
+    assert first.findings == second.findings

@@ -461,9 +461,14 @@ class Linter:
         ) -> list[Finding]:
             nonlocal stop_fixing
             stop_fixing = cancelled
+            # Threads pay while the trials wait on an index. When every read of the check came
+            # from the cache (a warm check), the trials are CPU work the GIL serialises: more
+            # threads would only add switching (warm example: fixes 0.35 -> 0.55 s) and memory.
+            stats = client.stats
+            pool = self._pool if stats.requests > stats.not_modified else None
             try:
                 return attach_fixes(
-                    analysis, chosen, texts=texts, alternatives=s.alternatives, pool=self._pool
+                    analysis, chosen, texts=texts, alternatives=s.alternatives, pool=pool
                 )
             finally:
                 stop_fixing = None
