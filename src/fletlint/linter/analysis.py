@@ -242,12 +242,11 @@ class Analysis:
 
     def module_index(self) -> ModuleIndex:
         """Which distribution provides which module, shared by every rule and fix of a check."""
+        return self._once(self.memo, "module_index", self._module_index)
+
+    def _module_index(self) -> ModuleIndex:
         reader = self.archives.archive_names if self.archives is not None else None
-        return self._once(
-            self.memo,
-            "module_index",
-            lambda: ModuleIndex(reader, lambda name: self.listing(name).files),
-        )
+        return ModuleIndex(reader, lambda name: self.listing(name).files)
 
     def imported_distributions(self) -> frozenset[NormalizedName]:
         """The distributions that provide a module the app imports, on any target's desktop

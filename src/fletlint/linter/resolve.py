@@ -188,13 +188,7 @@ class EnvironmentMemo:
         satisfies: dict[tuple[str, Version], bool] | None = None,
     ) -> None:
         self.env = env
-        files = files if files is not None else FilesMemo()
-        self.by_version = files.by_version
-        self.newest_first = files.newest_first
-        self.matching = files.matching
-        self.matches = files.matches
-        self.candidates = files.candidates
-        self.warmed = files.warmed
+        self.files = files if files is not None else FilesMemo()
         self.dependencies: dict[tuple[NormalizedName, Version, frozenset[str]], list[Wanted]] = {}
         # Whether a version satisfies a specifier (keyed by its text): true anywhere.
         self.satisfies = satisfies if satisfies is not None else {}
@@ -330,9 +324,9 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
         # Backtracking asks the same questions many times, and so do the other resolutions of
         # the check in this environment: the memo keeps each answer.
         memo = memo if memo is not None else EnvironmentMemo(env)
-        self._memo = memo
-        self._by_version = memo.by_version
-        self._matching = memo.matching
+        self._files = memo.files
+        self._by_version = memo.files.by_version
+        self._matching = memo.files.matching
         self._dependencies = memo.dependencies
         self._satisfies = memo.satisfies
         self._consulted: set[NormalizedName] = set()
@@ -397,7 +391,7 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
             for file in self._source.listing(name).files:
                 if file_fits(file, self._env, allow_yanked=True):
                     found[file.version].append(file)
-            self._memo.newest_first[name] = tuple(sorted(found, reverse=True))
+            self._files.newest_first[name] = tuple(sorted(found, reverse=True))
             self._by_version[name] = found
         return found
 
@@ -430,20 +424,20 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
         excluded = frozenset(c.version for c in incompatibilities[identifier]) or EMPTY
         versions = self._versions(name)
         key = (identifier, frozenset(specifiers), constraint_key, excluded)
-        matches = self._memo.matches.get(key)
+        matches = self._files.matches.get(key)
         if matches is None:
             every = list(specifiers.values())
             if constraint is not None:
                 every.append(constraint)
-            matches = self._memo.matches[key] = self._matches(
+            matches = self._files.matches[key] = self._matches(
                 name, first.extras, every, versions, excluded
             )
         # Once the resolver has rejected a release of this project it is walking back through
         # them: read several ahead. Otherwise only the first is likely to be needed. Asked once
         # per answer: the metadata stays read.
         ahead = _METADATA_LOOKAHEAD if excluded else 1
-        if (key, ahead) not in self._memo.warmed:
-            self._memo.warmed.add((key, ahead))
+        if (key, ahead) not in self._files.warmed:
+            self._files.warmed.add((key, ahead))
             self._source.warm_metadata(preferred_file(c.files, self._env) for c in matches[:ahead])
         return matches
 
@@ -464,7 +458,7 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
         # pip's rule: pre-releases only when a specifier names one, or when nothing else matches.
         allow_pre = any(s.prereleases for s in specifiers) or all(v.is_prerelease for v in allowed)
         matches = []
-        for version in self._memo.newest_first[name]:
+        for version in self._files.newest_first[name]:
             if version in excluded or version not in allowed:
                 continue
             if version.is_prerelease and not allow_pre:
@@ -486,10 +480,10 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
         yanked: bool,
     ) -> Candidate:
         key = (name, version, extras, yanked)
-        found = self._memo.candidates.get(key)
+        found = self._files.candidates.get(key)
         if found is None:
             usable = tuple(files) if yanked else tuple(f for f in files if not f.yanked)
-            found = self._memo.candidates[key] = Candidate(name, version, extras, usable)
+            found = self._files.candidates[key] = Candidate(name, version, extras, usable)
         return found
 
     @property
@@ -521,7 +515,7 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
     def known_candidate(self, requirement: Wanted, version: Version) -> Candidate | None:
         """The candidate find_matches gave for this release before (files not yanked), when the
         constraint on its project allows it; None: ask find_matches."""
-        found = self._memo.candidates.get((requirement.name, version, requirement.extras, False))
+        found = self._files.candidates.get((requirement.name, version, requirement.extras, False))
         constraint = self._constraints.get(requirement.name)
         if found is None or (constraint is not None and not constraint.contains(version, True)):
             return None
