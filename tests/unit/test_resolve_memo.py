@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import resolvelib.resolvers
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
@@ -178,6 +180,40 @@ def test_a_known_resolution_answers_whether_a_trial_installs() -> None:
     assert solution_from(source, ENV, [_root("app"), _root("left-pad")], releases) is None
 
 
+def test_a_repaired_known_resolution_answers_a_trial_that_changes_a_release() -> None:
+    source = _universe()
+    known = resolve(source, ENV, [_root("app")])
+    releases = {n: p.version for n, p in known.packages.items()}
+    assert _picked(known) == {"app": "2.0", "web": "2.0", "db": "2.0", "core": "2.0", "tls": "1.0"}
+    trial = [_root("app==1.0")]
+    assert solution_from(source, ENV, trial, releases) is None
+    chosen = solution_from(source, ENV, trial, releases, repair=True)
+    assert chosen is not None
+    # app 1.0 taken for the pin, the rest kept where app 1.0's requirements allow it.
+    assert {c.name: str(c.version) for c in chosen.values()} == {
+        "app": "1.0",
+        "web": "2.0",
+        "db": "2.0",
+        "core": "2.0",
+        "tls": "1.0",
+    }
+    assert resolve(source, ENV, trial).ok
+
+
+def test_a_repair_walks_again_with_a_release_every_requirement_allows() -> None:
+    source = _universe()
+    releases = {canonicalize_name("core"): Version("3.0"), canonicalize_name("web"): Version("2.1")}
+    # `core>=1` (walked first) settles on the 3.0 named; `core<3` is not met by it: walked
+    # again with the newest release both allow.
+    chosen = solution_from(source, ENV, [_root("core<3"), _root("core>=1")], releases, repair=True)
+    assert chosen is not None
+    assert {c.name: str(c.version) for c in chosen.values()} == {"core": "2.0"}
+    # A repair never answers where nothing installs.
+    impossible = [_root("app==2.0"), _root("core<2")]
+    assert not resolve(source, ENV, impossible).ok
+    assert solution_from(source, ENV, impossible, releases, repair=True) is None
+
+
 def test_a_known_resolution_is_no_answer_where_the_resolver_could_not_pick_it() -> None:
     source = _universe()
     # A pre-release only a specifier that names one allows (pip's rule).
@@ -258,3 +294,56 @@ def test_requirement_keys_are_taken_once() -> None:
     assert wanted.specifier_key == "<2,>=1"
     assert not wanted.exact
     assert _root("pkg==1.0").exact and not _root("pkg==1.*").exact
+
+
+_NAMES = ("a", "b", "c", "d", "e")
+_VERSIONS = ("1", "2", "3")
+_requirement_texts = st.builds(
+    lambda name, op, version: f"{name}{op}{version}",
+    st.sampled_from(_NAMES),
+    st.sampled_from((">=", "<", "==", "!=")),
+    st.sampled_from(_VERSIONS),
+)
+
+
+@st.composite
+def _universes(draw: st.DrawFn) -> dict[str, dict[str, list[str]]]:
+    projects: dict[str, dict[str, list[str]]] = {}
+    for name in _NAMES:
+        versions = draw(st.lists(st.sampled_from(_VERSIONS), min_size=1, max_size=3, unique=True))
+        projects[name] = {
+            v: [r for r in draw(st.lists(_requirement_texts, max_size=2)) if r[0] != name]
+            for v in versions
+        }
+    return projects
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    projects=_universes(),
+    known_roots=st.lists(_requirement_texts, min_size=1, max_size=3),
+    trial_roots=st.lists(_requirement_texts, min_size=1, max_size=3),
+)
+def test_a_repaired_solution_is_one_the_resolver_finds_too(
+    projects: dict[str, dict[str, list[str]]], known_roots: list[str], trial_roots: list[str]
+) -> None:
+    source = PlainSource(projects)
+    known = resolve(source, ENV, [_root(t) for t in known_roots])
+    releases = (
+        {n: p.version for n, p in known.packages.items()}
+        if known.ok
+        else {canonicalize_name(n): Version(max(v)) for n, v in projects.items()}
+    )
+    roots = [_root(t) for t in trial_roots]
+    chosen = solution_from(source, ENV, roots, releases, repair=True)
+    if chosen is None:
+        return  # no answer: the resolver decides
+    assert resolve(source, ENV, roots).ok
+    # And the releases chosen are a solution: every requirement on the walk met.
+    picked = {c.name: c.version for c in chosen.values()}
+    for root in roots:
+        assert root.specifier.contains(picked[root.name], prereleases=True)
+    for candidate in chosen.values():
+        for requirement in source.metadata(next(iter(candidate.files))).requires_dist:
+            name = canonicalize_name(requirement.name)
+            assert requirement.specifier.contains(picked[name], prereleases=True)

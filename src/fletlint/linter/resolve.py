@@ -895,6 +895,8 @@ def solution_from(
     constraints: Mapping[NormalizedName, SpecifierSet] | None = None,
     memo: EnvironmentMemo | None = None,
     proven: set[str] | None = None,
+    *,
+    repair: bool = False,
 ) -> dict[str, Candidate] | None:
     """`releases` (another resolution's, say) as a resolution of `roots` in `env`, or None.
 
@@ -908,25 +910,94 @@ def solution_from(
     call with the same `releases`, environment and constraints found met; a call that finds
     a solution adds its own. The walk does not go below them again. Kept only from walks
     without pre-releases or yanked files, the only releases the final check looks at again.
+
+    `repair`: when the named releases are no solution, walk again, and where the first
+    requirement on a project is not met by the release named (or none is named), take the
+    newest release that meets it instead (a trial that pins a parent to an older release
+    needs that release and what it requires). Where a later requirement is not met by the
+    release taken, walk again with the newest release that meets every requirement on it
+    met so far (up to _REPAIR_WALKS times): None then, though a solution may exist. A
+    solution found is checked as any other, so it is one. Nothing is proven from a repair.
     """
     provider = Provider(source, env, constraints or {}, memo)
     # The roots first: most known resolutions that are no answer differ from a trial there.
-    for root in roots:
-        version = releases.get(root.name)
-        if version is None or not provider.meets(root, version):
+    if all(
+        (version := releases.get(root.name)) is not None and provider.meets(root, version)
+        for root in roots
+    ):
+        chosen = _walk_releases(provider, roots, releases, proven, None)
+        if isinstance(chosen, dict) or not repair:
+            return chosen if isinstance(chosen, dict) else None
+    elif not repair:
+        return None
+    taken: dict[NormalizedName, Version] = {}
+    for _ in range(_REPAIR_WALKS):
+        outcome = _walk_releases(provider, roots, releases, None, taken)
+        if not isinstance(outcome, _Unmet):
+            return outcome
+        version = _newest_meeting(provider, outcome.requirements)
+        if version is None or taken.get(outcome.name) == version:
             return None
+        taken[outcome.name] = version
+    return None
+
+
+# How many times a repairing `solution_from` walks again, each time with one more release taken
+# that every requirement met so far on its project allows.
+_REPAIR_WALKS = 8
+
+
+@dataclass(frozen=True)
+class _Unmet:
+    """A repairing walk's dead end: a project whose release, taken for the first requirement
+    on it, does not meet a later one (`requirements`: all of them, that one last)."""
+
+    name: NormalizedName
+    requirements: list[Wanted]
+
+
+def _walk_releases(
+    provider: Provider,
+    roots: Sequence[Wanted],
+    releases: Mapping[NormalizedName, Version],
+    proven: set[str] | None,
+    taken: Mapping[NormalizedName, Version] | None,
+) -> dict[str, Candidate] | _Unmet | None:
+    """`solution_from`'s walk. Repairing (`taken` given: releases chosen by earlier walks
+    instead of those named), a project's release is the one taken, else the one named when it
+    meets the first requirement on the project, else the newest that does."""
     wanted: dict[str, list[Wanted]] = {}
     chosen: dict[str, Candidate] = {}
+    # Repairing: the release of each project some requirement was met on, and those
+    # requirements.
+    settled: dict[NormalizedName, Version] = {}
+    met: dict[NormalizedName, list[Wanted]] = defaultdict(list)
     pending = list(roots)
+    version: Version | None
     while pending:
         requirement = pending.pop()
-        version = releases.get(requirement.name)
-        if version is None or not provider.meets(requirement, version):
-            return None
-        identifier = requirement.identifier
+        name, identifier = requirement.name, requirement.identifier
+        if taken is None:
+            version = releases.get(name)
+            if version is None or not provider.meets(requirement, version):
+                return None
+            candidate = provider.known_candidate(requirement, version)
+        else:
+            version = settled.get(name) or taken.get(name) or releases.get(name)
+            candidate = _candidate(provider, requirement, version)
+            if candidate is None:
+                # Not met, or no release the resolver could pick here (a desktop's release
+                # without a phone file): another release, unless one is settled.
+                if name in settled or name in taken:
+                    return _Unmet(name, [*met[name], requirement])
+                version = _newest_meeting(provider, [requirement])
+                candidate = _candidate(provider, requirement, version)
+                if version is None or candidate is None:
+                    return None
+            settled[name] = candidate.version
+            met[name].append(requirement)
         if identifier in chosen and identifier not in wanted:
             continue  # proven, below
-        candidate = provider.known_candidate(requirement, version)
         if proven is not None and identifier in proven and candidate is not None:
             chosen[identifier] = candidate  # named (a root's release is asked), not walked
             continue
@@ -934,10 +1005,7 @@ def solution_from(
         if identifier in chosen:
             continue
         if candidate is None:
-            matches = provider.find_matches(
-                identifier, {identifier: iter([requirement])}, {identifier: iter(())}
-            )
-            candidate = next((c for c in matches if c.version == version), None)
+            candidate = _candidate(provider, requirement, version, known=False)
             if candidate is None:
                 return None
         chosen[identifier] = candidate
@@ -959,3 +1027,28 @@ def solution_from(
     if proven is not None and plain:
         proven.update(chosen)
     return chosen
+
+
+def _candidate(
+    provider: Provider, requirement: Wanted, version: Version | None, *, known: bool = True
+) -> Candidate | None:
+    """The candidate for `version` the resolver could pick for `requirement` alone, or None;
+    `known`: a candidate find_matches gave before is enough (without asking it again)."""
+    if version is None or not provider.meets(requirement, version):
+        return None
+    if known and (candidate := provider.known_candidate(requirement, version)) is not None:
+        return candidate
+    identifier = requirement.identifier
+    matches = provider.find_matches(
+        identifier, {identifier: iter([requirement])}, {identifier: iter(())}
+    )
+    return next((c for c in matches if c.version == version), None)
+
+
+def _newest_meeting(provider: Provider, requirements: list[Wanted]) -> Version | None:
+    """The release the resolver would try first for these requirements on one project."""
+    identifier = requirements[-1].identifier
+    matches = provider.find_matches(
+        identifier, {identifier: iter(requirements)}, {identifier: iter(())}
+    )
+    return next((c.version for c in matches), None)

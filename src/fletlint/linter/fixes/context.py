@@ -121,18 +121,28 @@ class FixContext:
             )
         own = [(n, r) for n, f, r in newest if f == family][:_WITNESSES_OF_ITS_OWN]
         others = [(n, r) for n, f, r in newest if f != family][: _WITNESSES - len(own)]
-        for number, releases in own + others if source is not None else []:
-            assert source is not None
-            memo = self._memos.for_env(env)
-            with self._lock:  # `_learn` lets proofs go
-                proven = self._proven.setdefault((number, id(memo)), set())
-            constraints = self.analysis.constraints
-            chosen = solution_from(source, env, roots, releases, constraints, memo, proven)
-            if chosen is not None:
+        memo = self._memos.for_env(env)
+        constraints = self.analysis.constraints
+        # Most trials change a release or two of a known resolution: when none solves the
+        # trial as it is, each is tried again with the releases the change needs taken
+        # instead (`repair`), before resolving.
+        for repair in (False, True):
+            for number, releases in own + others if source is not None else []:
+                assert source is not None
+                with self._lock:  # `_learn` lets proofs go
+                    proven = self._proven.setdefault((number, id(memo)), set())
+                chosen = solution_from(
+                    source, env, roots, releases, constraints, memo, proven, repair=repair
+                )
+                if chosen is None:
+                    continue
                 packages = {
                     c.name: ResolvedPackage(c.name, c.version, c.files) for c in chosen.values()
                 }
-                return Resolution(env, packages)
+                verdict = Resolution(env, packages)
+                # A repaired solution is a new one: the trial's other targets are answered
+                # from it.
+                return (self._learn(verdict) or verdict) if repair else verdict
         resolved = self._learn(self.analysis.resolve(env, roots))
         return resolved if resolved is not None else Resolution(env, error="nothing to resolve")
 
