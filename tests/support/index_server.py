@@ -179,6 +179,9 @@ class LocalIndex:
             # Daemon threads: a client holding a keep-alive socket open must not block exit.
             daemon_threads = True
             allow_reuse_address = True
+            # socketserver listens with a backlog of 5: a client opening more connections at
+            # once (uv opens dozens) had the others' SYNs dropped and waited 1, 3, 7 s to retry.
+            request_queue_size = 128
 
             def process_request(self, request: Any, client_address: Any) -> None:
                 # Track live sockets so stop() can cut keep-alive connections: otherwise a

@@ -110,7 +110,8 @@ class FixContext:
 
     def _verdict(self, env: Environment, roots: Sequence[Wanted]) -> Resolution:
         """Whether `roots` install in `env`, as a resolution good for its `ok` only: from a
-        known resolution that already solves them, else resolved (and then known)."""
+        known resolution that already solves them, else from one repaired to solve them (then
+        known), else resolved (and then known)."""
         source = self.analysis.source
         family = _family(env)
         with self._lock:
