@@ -920,10 +920,11 @@ def solution_from(
     solution found is checked as any other, so it is one. Nothing is proven from a repair.
     """
     provider = Provider(source, env, constraints or {}, memo)
-    # The roots first: most known resolutions that are no answer differ from a trial there.
+    # The roots first: most known resolutions that are no answer differ from a trial there,
+    # and the last first: a trial's added requirements come last.
     if all(
         (version := releases.get(root.name)) is not None and provider.meets(root, version)
-        for root in roots
+        for root in reversed(roots)
     ):
         chosen = _walk_releases(provider, roots, releases, proven, None)
         if isinstance(chosen, dict) or not repair:
@@ -977,11 +978,11 @@ def _walk_releases(
     while pending:
         requirement = pending.pop()
         name, identifier = requirement.name, requirement.identifier
+        candidate = None
         if taken is None:
             version = releases.get(name)
             if version is None or not provider.meets(requirement, version):
                 return None
-            candidate = provider.known_candidate(requirement, version)
         else:
             version = settled.get(name) or taken.get(name) or releases.get(name)
             candidate = _candidate(provider, requirement, version)
@@ -998,6 +999,8 @@ def _walk_releases(
             met[name].append(requirement)
         if identifier in chosen and identifier not in wanted:
             continue  # proven, below
+        if candidate is None and version is not None:
+            candidate = provider.known_candidate(requirement, version)
         if proven is not None and identifier in proven and candidate is not None:
             chosen[identifier] = candidate  # named (a root's release is asked), not walked
             continue

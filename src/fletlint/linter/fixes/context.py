@@ -69,7 +69,7 @@ class FixContext:
     _memos: ResolverMemos = field(default_factory=ResolverMemos)
     # (number of known releases, id of an environment's memo) -> what solution_from proved there.
     _proven: dict[tuple[int, int], set[str]] = field(default_factory=dict)
-    _admitted: dict[tuple[str, str], bool] = field(default_factory=dict)
+    _admitted: dict[tuple[str, tuple[str, ...]], bool] = field(default_factory=dict)
     # Guards `_known`, `_known_keys` and `_proven`, which trials of several findings extend at
     # once.
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
@@ -487,20 +487,24 @@ class FixContext:
         that apply to one project admit at least one release together."""
         results = self.analysis.results
         for env in desktop_environments(results[0].target) if results else ():
-            wanted: dict[str, SpecifierSet] = {}
+            wanted: dict[str, list[Wanted]] = {}
             for root in roots_for(requirements, env, None):
-                wanted[root.name] = wanted.get(root.name, SpecifierSet()) & root.specifier
-            for name, specifier in wanted.items():
-                if not self._admits(name, specifier):
+                wanted.setdefault(root.name, []).append(root)
+            for name, roots in wanted.items():
+                if not self._admits(name, roots):
                     return False
         return True
 
-    def _admits(self, name: str, specifier: SpecifierSet) -> bool:
-        """Whether a project without releases, or a release of it, meets the specifier (asked
-        for every root of every trial: answered once per project and specifier)."""
-        key = (name, str(specifier))
+    def _admits(self, name: str, roots: Sequence[Wanted]) -> bool:
+        """Whether a project without releases, or a release of it, meets every specifier of
+        `roots` (asked for every root of every trial: answered once per project and set of
+        specifiers)."""
+        key = (name, tuple(sorted({r.specifier_key for r in roots})))
         known = self._admitted.get(key)
         if known is None:
+            specifier = SpecifierSet()
+            for root in roots:
+                specifier &= root.specifier
             releases = {f.version for f in self.analysis.listing(name).files}
             known = not releases or any(specifier.contains(v, True) for v in releases)
             self._admitted[key] = known
