@@ -466,7 +466,7 @@ def test_a_replayed_check_imports_no_engine(
     script = (
         "import sys\nfrom fletlint.cli import main\ncode = main(sys.argv[1:])\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('packaging', 'httpx', 'rich') or m.startswith('fletlint.linter.engine'))\n"
+        "('packaging', 'httpx', 'rich', 'shutil') or m.startswith('fletlint.linter.engine'))\n"
         "print(code, heavy, file=sys.stderr)\n"
     )
     # A generous wait per request: a loaded machine must not turn the first check into one
