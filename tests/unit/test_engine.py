@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fletlint.linter.engine import Linter, Settings
 from fletlint.linter.findings import Severity
@@ -78,3 +79,57 @@ def test_a_linter_that_checks_once_finds_the_same_and_remembers_no_resolution(
     for recent, found in ((RecentResolutions(), resolution), (RecentResolutions(0), None)):
         recent.remember(resolution.env, "", [], resolution, listing)
         assert recent.find(resolution.env, "", [], listing) == found
+
+
+def _desktop_resolutions(monkeypatch: Any) -> list[str]:
+    """The desktop environments the engine resolves from now on (by `platform_machine`)."""
+    from fletlint.linter.resolve import resolve as real
+
+    resolved: list[str] = []
+
+    def counting(source: Any, env: Any, *args: Any, **kwargs: Any) -> Any:
+        if not env.constrained:
+            resolved.append(f"{env.markers['sys_platform']}/{env.markers['platform_machine']}")
+        return real(source, env, *args, **kwargs)
+
+    monkeypatch.setattr("fletlint.linter.engine.resolve", counting)
+    return resolved
+
+
+def test_desktops_no_marker_tells_apart_are_resolved_once(
+    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex, monkeypatch: Any
+) -> None:
+    (tmp_path / "requirements.txt").write_text("anyio\n")
+    resolved = _desktop_resolutions(monkeypatch)
+    with Linter(_settings(pypi_index, flet_index), checks_again=False) as linter:
+        report = linter.check(tmp_path)
+    # Five desktop environments (3 Android machines, 2 iOS ones), one resolution: no marker
+    # anyio's graph reads differs between them.
+    desktops = {r.unconstrained.env.key: r.unconstrained for r in report.results}
+    assert len(desktops) == 5 and len(resolved) == 1
+    answers = {
+        tuple(sorted((n, str(p.version)) for n, p in d.packages.items())) for d in desktops.values()
+    }
+    assert len(answers) == 1
+    # Each is its own environment's, as a resolution of its own would be.
+    assert all(d.env.key == key for key, d in desktops.items())
+
+
+def test_a_marker_that_tells_desktops_apart_resolves_them_apart(
+    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex, monkeypatch: Any
+) -> None:
+    (tmp_path / "requirements.txt").write_text("anyio\ncolorama; platform_machine == 'x86_64'\n")
+    resolved = _desktop_resolutions(monkeypatch)
+    with Linter(_settings(pypi_index, flet_index), checks_again=False) as linter:
+        report = linter.check(tmp_path)
+    desktops = {
+        (d.env.markers["sys_platform"], d.env.markers["platform_machine"]): d
+        for d in (r.unconstrained for r in report.results)
+    }
+    # The first (aarch64) answers the marker False, as armv7l and arm64 do: those are its
+    # resolution again; both x86_64 desktops answer True and are resolved.
+    assert sorted(resolved) == ["android/aarch64", "android/x86_64", "ios/x86_64"]
+    assert "colorama" in desktops[("android", "x86_64")].packages
+    assert "colorama" in desktops[("ios", "x86_64")].packages
+    for machine in (("android", "aarch64"), ("android", "armv7l"), ("ios", "arm64")):
+        assert "colorama" not in desktops[machine].packages

@@ -6,6 +6,7 @@ one and check again on every keystroke without reading the network twice. No glo
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -32,11 +33,14 @@ from fletlint.linter.resolution_store import ResolutionStore, resolution_key
 from fletlint.linter.resolve import (
     MAX_ROUNDS,
     Environment,
+    MarkerAnswers,
     Resolution,
     ResolverMemos,
     Wanted,
+    reading_markers,
     resolve,
     roots_for,
+    same_marker_answers,
 )
 from fletlint.linter.rules import RULES
 from fletlint.linter.sources.app_files import app_python_files
@@ -361,6 +365,9 @@ class Linter:
                 resolve_stored(env, roots_for(project.requirements, env, target.platform))
             )
 
+        # Environments whose resolution ran in this check (not read from a store).
+        resolved_here: set[str] = set()
+
         stop_fixing: Callable[[], bool] | None = None  # set while fixes_later runs
 
         def resolve_stored(env: Environment, roots: Sequence[Wanted]) -> Resolution:
@@ -378,12 +385,55 @@ class Linter:
             resolution = resolve(
                 client, env, roots, constraints, max_rounds, memo=memos.for_env(env)
             )
+            resolved_here.add(env.key)
+            return keep(env, roots, resolution, key)
+
+        def keep(
+            env: Environment, roots: Sequence[Wanted], resolution: Resolution, key: str
+        ) -> Resolution:
             # Listing fingerprints cover an index that was down (its files differ when it is
             # back); metadata that could not be read is the one gap they do not see.
             if not client.stats.extra.get("metadata_missing"):
                 store.save(key, resolution, client, roots)
                 self._recent.remember(env, context, roots, resolution, client.listing)
             return resolution
+
+        def run_desktops(first: Environment, target: Target) -> Resolution:
+            """The first desktop's resolution, with the markers it read (`desktop_markers`)."""
+            with reading_markers() as answers:
+                resolution = run(first, target)
+            desktop_markers.update(answers)
+            return resolution
+
+        desktop_markers: MarkerAnswers = {}
+
+        def desktop(env: Environment, target: Target, first: Environment) -> Resolution | None:
+            """Another desktop's resolution, when it is the first's: same roots, and every
+            marker the first's resolution read answers the same here (desktops differ in
+            `platform_machine`, which few markers read). None: resolve it."""
+            same_files = (env.python, env.tags, env.held_out, env.sdist_names) == (
+                first.python,
+                first.tags,
+                first.held_out,
+                first.sdist_names,
+            )
+            if not same_files or first.key not in resolved_here:
+                return None
+            if not same_marker_answers(desktop_markers, env):
+                return None
+            roots = roots_for(project.requirements, env, target.platform)
+            if [id(r) for r in roots] != [id(r) for r in first_roots[0]]:
+                return None
+            lead = done[first.key]
+            shared = dataclasses.replace(
+                lead,
+                env=env,
+                packages=dict(lead.packages),
+                edges=list(lead.edges),
+                conflicts=list(lead.conflicts),
+            )
+            key = resolution_key(env, roots, constraints, source_urls)
+            return reads.resolved(keep(env, roots, shared, key))
 
         phone_envs = [_environment(t, project, constrained=True) for t in targets]
         desktop_envs = [_environment(t, project, constrained=False) for t in targets]
@@ -392,7 +442,29 @@ class Linter:
         for e, t in zip([*phone_envs, *desktop_envs], [*targets, *targets], strict=True):
             jobs.setdefault(e.key, (e, t))
         # Threads overlap the network waits of the resolutions; the client pools connections.
-        done = dict(zip(jobs, self._pool.map(lambda job: run(*job), jobs.values()), strict=True))
+        # The desktops' first goes first: the others may be its resolution again (`desktop`).
+        desktops = [(e, t) for e, t in jobs.values() if not e.constrained]
+        first_roots: list[list[Wanted]] = []
+        futures = {}
+        if desktops:
+            lead_env, lead_target = desktops[0]
+            first_roots.append(roots_for(project.requirements, lead_env, lead_target.platform))
+            futures[lead_env.key] = self._pool.submit(run_desktops, lead_env, lead_target)
+        for key, (e, t) in jobs.items():
+            if e.constrained:
+                futures[key] = self._pool.submit(run, e, t)
+        done: dict[str, Resolution] = {}
+        if desktops:
+            done[lead_env.key] = futures[lead_env.key].result()
+            for e, t in desktops[1:]:
+                shared = desktop(e, t, lead_env)
+                if shared is not None:
+                    done[e.key] = shared
+                else:
+                    futures[e.key] = self._pool.submit(run, e, t)
+        for key, future in futures.items():
+            if key not in done:
+                done[key] = future.result()
         results = [
             TargetResult(t, phone, done[phone.key], done[desktop.key])
             for t, phone, desktop in zip(targets, phone_envs, desktop_envs, strict=True)

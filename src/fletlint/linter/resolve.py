@@ -14,6 +14,7 @@ import math
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
@@ -93,7 +94,38 @@ def _python_allowed(requires_python: SpecifierSet, python: str) -> bool:
 def marker_applies(marker: Marker | None, env: Environment, extra: str = "") -> bool:
     if marker is None:
         return True
-    return marker.evaluate({**env.markers, "extra": extra})
+    answer = marker.evaluate({**env.markers, "extra": extra})
+    read = getattr(_MARKERS_READ, "answers", None)
+    if read is not None:
+        read[(id(marker), extra)] = (marker, extra, answer)
+    return answer
+
+
+# The markers this thread evaluated while `reading_markers` records them, with their answers.
+_MARKERS_READ = threading.local()
+MarkerAnswers = dict[tuple[int, str], tuple[Marker, str, bool]]
+
+
+@contextmanager
+def reading_markers() -> Iterator[MarkerAnswers]:
+    """Records every marker `marker_applies` evaluates on this thread, with its answer: a
+    resolution is a function of its roots, the files that fit and these answers, so another
+    environment where every one of them is the same gets the same resolution."""
+    previous = getattr(_MARKERS_READ, "answers", None)
+    answers: MarkerAnswers = {}
+    _MARKERS_READ.answers = answers
+    try:
+        yield answers
+    finally:
+        _MARKERS_READ.answers = previous
+
+
+def same_marker_answers(answers: MarkerAnswers, env: Environment) -> bool:
+    """Whether every recorded marker answers the same in `env`."""
+    return all(
+        marker.evaluate({**env.markers, "extra": extra}) == answer
+        for marker, extra, answer in answers.values()
+    )
 
 
 @dataclass(frozen=True)
