@@ -9,6 +9,7 @@ from fletlint.linter.engine import Linter, Settings
 from fletlint.linter.findings import Severity
 from fletlint.linter.index.model import ProjectListing
 from fletlint.linter.recent_resolutions import RecentResolutions
+from fletlint.linter.resolve import Resolution
 from tests.support.index_server import LocalIndex
 
 
@@ -81,8 +82,11 @@ def test_a_linter_that_checks_once_finds_the_same_and_remembers_no_resolution(
         assert recent.find(resolution.env, "", [], listing) == found
 
 
-def _desktop_resolutions(monkeypatch: Any) -> list[str]:
-    """The desktop environments the engine resolves from now on (by `platform_machine`)."""
+def _desktops_of(
+    text: str, tmp_path: Path, pypi: LocalIndex, flet: LocalIndex, monkeypatch: Any
+) -> tuple[dict[tuple[str, str], Resolution], list[str]]:
+    """Each target's desktop resolution of a check of `text`, by (sys_platform,
+    platform_machine), and the desktop environments the engine resolved for them."""
     from fletlint.linter.resolve import resolve as real
 
     resolved: list[str] = []
@@ -93,39 +97,36 @@ def _desktop_resolutions(monkeypatch: Any) -> list[str]:
         return real(source, env, *args, **kwargs)
 
     monkeypatch.setattr("fletlint.linter.engine.resolve", counting)
-    return resolved
-
-
-def test_desktops_no_marker_tells_apart_are_resolved_once(
-    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex, monkeypatch: Any
-) -> None:
-    (tmp_path / "requirements.txt").write_text("anyio\n")
-    resolved = _desktop_resolutions(monkeypatch)
-    with Linter(_settings(pypi_index, flet_index), checks_again=False) as linter:
-        report = linter.check(tmp_path)
-    # Five desktop environments (3 Android machines, 2 iOS ones), one resolution: no marker
-    # anyio's graph reads differs between them.
-    desktops = {r.unconstrained.env.key: r.unconstrained for r in report.results}
-    assert len(desktops) == 5 and len(resolved) == 1
-    answers = {
-        tuple(sorted((n, str(p.version)) for n, p in d.packages.items())) for d in desktops.values()
-    }
-    assert len(answers) == 1
-    # Each is its own environment's, as a resolution of its own would be.
-    assert all(d.env.key == key for key, d in desktops.items())
-
-
-def test_a_marker_that_tells_desktops_apart_resolves_them_apart(
-    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex, monkeypatch: Any
-) -> None:
-    (tmp_path / "requirements.txt").write_text("anyio\ncolorama; platform_machine == 'x86_64'\n")
-    resolved = _desktop_resolutions(monkeypatch)
-    with Linter(_settings(pypi_index, flet_index), checks_again=False) as linter:
+    (tmp_path / "requirements.txt").write_text(text)
+    with Linter(_settings(pypi, flet), checks_again=False) as linter:
         report = linter.check(tmp_path)
     desktops = {
         (d.env.markers["sys_platform"], d.env.markers["platform_machine"]): d
         for d in (r.unconstrained for r in report.results)
     }
+    return desktops, resolved
+
+
+def test_desktops_no_marker_tells_apart_are_resolved_once(
+    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex, monkeypatch: Any
+) -> None:
+    desktops, resolved = _desktops_of("anyio\n", tmp_path, pypi_index, flet_index, monkeypatch)
+    # Five desktop environments (3 Android machines, 2 iOS ones), one resolution: no marker
+    # anyio's graph reads differs between them.
+    assert len(desktops) == 5 and len(resolved) == 1
+    answers = {
+        tuple(sorted((n, str(p.version)) for n, p in d.packages.items())) for d in desktops.values()
+    }
+    assert len(answers) == 1
+    # Each is under its own environment, as a resolution of its own would be.
+    assert len({d.env.key for d in desktops.values()}) == 5
+
+
+def test_a_marker_that_tells_desktops_apart_resolves_them_apart(
+    tmp_path: Path, pypi_index: LocalIndex, flet_index: LocalIndex, monkeypatch: Any
+) -> None:
+    text = "anyio\ncolorama; platform_machine == 'x86_64'\n"
+    desktops, resolved = _desktops_of(text, tmp_path, pypi_index, flet_index, monkeypatch)
     # The first (aarch64) answers the marker False, as armv7l and arm64 do: those are its
     # resolution again; both x86_64 desktops answer True and are resolved.
     assert sorted(resolved) == ["android/aarch64", "android/x86_64", "ios/x86_64"]
