@@ -71,6 +71,25 @@ def test_walking_back_reads_the_next_older_releases_ahead(
     assert "metadata_missing" not in client.stats.extra
 
 
+def test_a_jump_to_an_older_release_is_not_a_walk(
+    walker_index: LocalIndex, client_factory: ClientFactory
+) -> None:
+    client = client_factory(walker_index.url)
+    client.metadata(_release(client, "walker", "1.12"))
+    # 1.6 after 1.12 (a pin, an upper bound): one release wanted, nothing read ahead of it.
+    client.metadata(_release(client, "walker", "1.6"))
+    client.close()
+    assert _files_read(walker_index) == {wheel_filename("walker", v) for v in ("1.12", "1.6")}
+
+    # The release just below one asked for: now it is a walk.
+    client = client_factory(walker_index.url)
+    for version in ("1.12", "1.6", "1.5"):
+        client.metadata(_release(client, "walker", version))
+    client.close()
+    walked = ["1.12", "1.6", "1.5", *(f"1.{minor}" for minor in range(4, -1, -1))]
+    assert _files_read(walker_index) == {wheel_filename("walker", v) for v in walked}
+
+
 def test_a_failed_read_ahead_is_reported_once_used(
     walker_index: LocalIndex, client_factory: ClientFactory
 ) -> None:

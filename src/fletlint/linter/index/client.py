@@ -96,9 +96,11 @@ RETRY_FIRST, RETRY_MAX = 1.0, 60.0
 # Reading ahead of the resolver on a cold run. A resolver asks for one release's metadata at a
 # time and waits; with range requests into wheels that is a round trip each, and a project's
 # listing must be read before its metadata. So, as uv does:
-# - when the resolver asks for an older release of a project whose newer one it already read, it
-#   is walking back through the releases: the next READ_AHEAD older ones are read in parallel,
-#   as many as it walked already once that is more (up to READ_AHEAD_MAX);
+# - when the resolver asks for the release just older than one it asked for already, it is
+#   walking back through the releases: the next READ_AHEAD older ones are read in parallel, as
+#   many as it walked already once that is more (up to READ_AHEAD_MAX). A jump to an older
+#   release (a pin, an upper bound) is not a walk: `pydantic==2.11.10` asks for one
+#   pydantic-core, and reading the 20 below it cost a fix trial 66 reads;
 # - when a listing is read because a release depends on the project, its newest release (a pure
 #   wheel, whose metadata every target shares) is read with it, and the listings of that
 #   release's own dependencies (and so on down), before the resolver gets there.
@@ -259,9 +261,9 @@ class IndexClient:
         self._ahead_left = READ_AHEAD_BUDGET
         self._ahead_asked: set[str] = set()  # file URLs given to the read-ahead threads
         self._ahead_running: list[Future[None]] = []
-        # Per project: the newest release whose metadata was asked for, and its releases newest
-        # first (the walk back reads ahead along them).
-        self._newest_asked: dict[str, Version] = {}
+        # Per project: the releases whose metadata was asked for, and its releases newest first
+        # (the walk back reads ahead along them).
+        self._asked_releases: dict[str, set[Version]] = {}
         self._releases: dict[str, tuple[Version, ...]] = {}
 
     # ---------------------------------------------------------------- public API
@@ -955,26 +957,34 @@ class IndexClient:
         return known
 
     def _walk_back(self, file: DistFile) -> None:
-        """Asked for an older release than one asked before: read the next older ones ahead,
-        the same kind of file (same tags, else a pure wheel) from the same index."""
+        """Asked for the release just older than one asked before: read the next older ones
+        ahead, the same kind of file (same tags, else a pure wheel) from the same index."""
         if self._offline or file.from_snapshot:
             return
         with self._lock:
-            newest = self._newest_asked.get(file.name)
-            if newest is None or file.version > newest:
-                self._newest_asked[file.name] = file.version
+            asked = self._asked_releases.setdefault(file.name, set())
+            if file.version in asked:
                 return
-            if file.version == newest:
+            asked.add(file.version)
+            if len(asked) == 1:
                 return
             future = self._listings.futures.get(file.name)
         if future is None or not future.done() or future.exception() is not None:
             return
         listing: ProjectListing = future.result()
         releases = self._newer_releases(listing)
-        position = next((i for i, v in enumerate(releases) if v < file.version), len(releases))
+        position = next((i for i, v in enumerate(releases) if v <= file.version), len(releases))
+        # The releases asked for just above this one, without a gap: how far the walk has come.
+        walked = 0
+        with self._lock:
+            while walked < position and releases[position - 1 - walked] in asked:
+                walked += 1
+        if walked == 0:
+            return  # a jump, not a step: nothing says the resolver will walk on from here
+        if position < len(releases) and releases[position] == file.version:
+            position += 1
         # The further back, the further ahead: a project walked back through 24 releases will
         # likely be walked as far again (most walks are short: a guess too far is a wasted read).
-        walked = sum(1 for v in releases[:position] if v < newest)
         older = releases[position : position + min(READ_AHEAD_MAX, max(READ_AHEAD, walked))]
         ahead = []
         for version in older:
