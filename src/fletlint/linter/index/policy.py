@@ -8,8 +8,10 @@ nor validator for HEURISTIC_MAX_AGE. Offline, the cache is the only answer.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 
 from fletlint.linter.index.cache import CacheEntry, HttpCache, body_identity, parse_cache_control
 from fletlint.linter.index.http import HttpSession
@@ -42,6 +44,10 @@ class CachePolicy:
         self._offline = offline
         self._limits = limits
         self._count = count
+        # Pages being fetched: a thread asking for one already on its way waits for that
+        # request (a read ahead and the resolver both asked for pydantic-core's 7 MB page).
+        self._lock = threading.Lock()
+        self._in_flight: dict[tuple[str, str], Future[CacheEntry]] = {}
 
     def get(self, url: str, accept: str, *, reload: bool = False) -> CacheEntry:
         """Status 200 or 404 entries (raises SourceError for the rest, NotCached offline).
@@ -55,6 +61,28 @@ class CachePolicy:
         if entry is not None and entry.is_fresh():
             self._count("cache_hits")
             return entry
+        if reload:
+            return self._fetch(url, accept, None)
+        with self._lock:
+            pending = self._in_flight.get((url, accept))
+            if pending is None:
+                mine: Future[CacheEntry] = Future()
+                self._in_flight[(url, accept)] = mine
+        if pending is not None:
+            return pending.result()
+        try:
+            fetched = self._fetch(url, accept, entry)
+        except BaseException as exc:
+            mine.set_exception(exc)
+            raise
+        else:
+            mine.set_result(fetched)
+            return fetched
+        finally:
+            with self._lock:
+                del self._in_flight[(url, accept)]
+
+    def _fetch(self, url: str, accept: str, entry: CacheEntry | None) -> CacheEntry:
         headers = {"Accept": accept}
         if entry is not None and entry.status == 200 and entry.has_validators:
             if entry.etag:
