@@ -151,7 +151,8 @@ class Linter:
         self._environ = dict(os.environ if environ is None else environ)
         self._clients: dict[tuple[IndexSource, ...], IndexClient] = {}
         # Parsed imports by file content: a language server re-parses only the edited file.
-        self._imports = ImportScanner(self.cache_dir())
+        # A one-shot check parses the app in a worker process while it resolves (imports.py).
+        self._imports = ImportScanner(self.cache_dir(), worker=not checks_again)
         # Resolutions by environment, for the next check of this Linter (a language server's,
         # or --fix's next round).
         self._recent = RecentResolutions() if checks_again else RecentResolutions(0)
@@ -346,6 +347,8 @@ class Linter:
         if not s.reuse_report:
             inputs = None  # neither read nor written
         previous = reports.load(inputs, client) if inputs is not None else None
+        # Begun now: files not parsed before are parsed while the resolutions run.
+        scanning = self._imports.start(*app) if previous is None else None
         reads = ListingsRead(client.listing)  # what the stored report is valid for
 
         store = ResolutionStore(self.cache_dir() / "resolutions-v1")
@@ -504,6 +507,7 @@ class Linter:
 
         if previous is not None:
             return report(list(previous.findings), previous.problems, listings=previous.listings)
+        assert scanning is not None
         analysis = Analysis(
             project,
             targets,
@@ -513,7 +517,7 @@ class Linter:
             source=client,
             constraints=constraints,
             resolver=reads.resolver(resolve_stored),
-            imports=self._imports.scan(*app),
+            imports=scanning.result(),
             archives=client,
             memos=memos,  # the fixes' verdicts ask the memos the targets' resolutions filled
         )

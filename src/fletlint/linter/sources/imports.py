@@ -21,11 +21,12 @@ import hashlib
 import json
 import os
 import re
+import sys
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     # libcst costs a fifth of a second to import: only a check that scans imports pays it.
@@ -373,6 +374,19 @@ def _parse_with_libcst(text: str, path: str) -> tuple[list[ImportedModule], Pars
     return collector.found, None
 
 
+# One file's imports, or why they could not be read.
+_Parsed = tuple[list[ImportedModule], ParseProblem | None]
+
+
+@dataclass
+class _FileRead:
+    """One app file as a scan read it: (path, content hash), text, and its imports once known."""
+
+    key: tuple[str, str]
+    text: str
+    parsed: _Parsed | None
+
+
 def _local_names(root: Path, files: Sequence[Path]) -> frozenset[str]:
     # Every folder and module name on the way to an app file: `src/main.py` importing `utils`
     # (from `src/utils.py`) works because flet runs the app with its folder on sys.path.
@@ -392,9 +406,13 @@ class ImportScanner:
     """Scans an app, remembering each file's imports by content, so that a language server
     checking again after one keystroke parses only the file that changed. Thread-safe."""
 
-    def __init__(self, cache_dir: Path | None = None) -> None:
+    def __init__(self, cache_dir: Path | None = None, *, worker: bool = False) -> None:
+        """`worker`: files not known yet are parsed by another process while the check goes
+        on, unless libcst is imported here already (a one-shot check's choice: a language
+        server parses here, where libcst then stays for the next keystroke)."""
+        self._worker = worker
         self._lock = threading.Lock()
-        self._memo: dict[tuple[str, str], tuple[list[ImportedModule], ParseProblem | None]] = {}
+        self._memo: dict[tuple[str, str], _Parsed] = {}
         # On disk too: a CLI run whose files did not change then never imports libcst, which
         # alone costs more than the rest of a warm check.
         self._folder = cache_dir / "imports-v1" if cache_dir is not None else None
@@ -408,43 +426,57 @@ class ImportScanner:
     ) -> ImportScan:
         """The imports of the `.py` files among `files` (the app's, from sources/app_files.py),
         else of those found under `root` minus `exclude`."""
+        return self.start(root, exclude, texts, files).result()
+
+    def start(
+        self,
+        root: Path,
+        exclude: Sequence[str] = (),
+        texts: Mapping[Path, str] | None = None,
+        files: Sequence[Path] | None = None,
+    ) -> PendingScan:
+        """`scan`, begun: the files are read now; those not known yet are parsed by a worker
+        process when this scanner has one (see `__init__`), else when the result is asked."""
         overrides = {Path(os.path.abspath(p)): t for p, t in (texts or {}).items()}
         if files is None:
             files = app_files(root, exclude, list(overrides))
         else:
             files = sorted(p for p in files if p.suffix == ".py")
-        imports: list[ImportedModule] = []
-        problems: list[ParseProblem] = []
-        for path in files:
-            found, problem = self._file(path, overrides.get(Path(os.path.abspath(path))))
-            imports.extend(found)
-            if problem is not None:
-                problems.append(problem)
-        return ImportScan(tuple(imports), tuple(problems), _local_names(root, files), tuple(files))
+        read = [self._read(path, overrides.get(Path(os.path.abspath(path)))) for path in files]
+        unknown = [(f.key[0], f.text) for f in read if f.parsed is None]
+        worker = None
+        if unknown and self._worker and "libcst" not in sys.modules:
+            worker = _Worker(unknown)
+        return PendingScan(self, root, tuple(files), read, worker)
 
-    def _file(
-        self, path: Path, text: str | None
-    ) -> tuple[list[ImportedModule], ParseProblem | None]:
+    def _read(self, path: Path, text: str | None) -> _FileRead:
+        """The file's text and key, with its imports when known (memo, disk, unreadable)."""
         display = str(path)
         if text is None:
             try:
                 raw = read_project_bytes(path, what="Python file", limit=MAX_SOURCE_FILE_BYTES)
                 text = raw.decode("utf-8")
             except InputError as exc:  # not a regular file, too large, unreadable
-                return [], ParseProblem(exc.message, Location(display, 1))
+                return _FileRead(
+                    (display, ""), "", ([], ParseProblem(exc.message, Location(display, 1)))
+                )
             except UnicodeDecodeError as exc:
-                return [], ParseProblem(f"cannot read: {exc}", Location(display, 1))
+                problem = ParseProblem(f"cannot read: {exc}", Location(display, 1))
+                return _FileRead((display, ""), "", ([], problem))
         key = (display, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
         with self._lock:
             known = self._memo.get(key)
         if known is None:
             known = self._load(key)
-        if known is None:
-            known = parse_imports(text, display)
-            self._store(key, known)
+            if known is not None:
+                with self._lock:
+                    self._memo[key] = known
+        return _FileRead(key, text, known)
+
+    def _learn(self, key: tuple[str, str], parsed: _Parsed) -> None:
+        self._store(key, parsed)
         with self._lock:
-            self._memo[key] = known
-        return known
+            self._memo[key] = parsed
 
     def _entry(self, key: tuple[str, str]) -> Path | None:
         if self._folder is None:
@@ -452,39 +484,126 @@ class ImportScanner:
         name = hashlib.sha256("\n".join(key).encode("utf-8", "surrogatepass")).hexdigest()
         return self._folder / name[:2] / f"{name}.json"
 
-    def _load(
-        self, key: tuple[str, str]
-    ) -> tuple[list[ImportedModule], ParseProblem | None] | None:
+    def _load(self, key: tuple[str, str]) -> _Parsed | None:
         entry = self._entry(key)
         if entry is None:
             return None
         try:
-            data = json.loads(entry.read_text("utf-8"))
-            found = [
-                ImportedModule(
-                    item["module"],
-                    Location(**item["location"]),
-                    tuple(item["names"]),
-                    item["guarded"],
-                    item["guard"],
-                )
-                for item in data["imports"]
-            ]
-            raw = data["problem"]
-            problem = ParseProblem(raw["message"], Location(**raw["location"])) if raw else None
+            return decode_parsed(json.loads(entry.read_text("utf-8")))
         except (OSError, ValueError, KeyError, TypeError):
             return None  # unreadable: parse again
-        return found, problem
 
-    def _store(
-        self, key: tuple[str, str], value: tuple[list[ImportedModule], ParseProblem | None]
-    ) -> None:
+    def _store(self, key: tuple[str, str], value: _Parsed) -> None:
         entry = self._entry(key)
         if entry is None:
             return
-        found, problem = value
-        data = {
-            "imports": [dataclasses.asdict(item) for item in found],
-            "problem": dataclasses.asdict(problem) if problem else None,
-        }
-        store_in_cache(entry, json.dumps(data).encode())
+        store_in_cache(entry, json.dumps(encode_parsed(value)).encode())
+
+
+class PendingScan:
+    """An app's scan begun by `ImportScanner.start`; `result()` waits for its worker, if any."""
+
+    def __init__(
+        self,
+        scanner: ImportScanner,
+        root: Path,
+        files: tuple[Path, ...],
+        read: list[_FileRead],
+        worker: _Worker | None,
+    ) -> None:
+        self._scanner = scanner
+        self._root = root
+        self._files = files
+        self._read = read
+        self._worker = worker
+
+    def result(self) -> ImportScan:
+        unknown = [f for f in self._read if f.parsed is None]
+        parsed = self._worker.result() if self._worker is not None else None
+        if parsed is None or len(parsed) != len(unknown):
+            # No worker, or it failed: parsed here, by the function the worker runs.
+            parsed = [parse_imports(f.text, f.key[0]) for f in unknown]
+        answers = iter(parsed)
+        imports: list[ImportedModule] = []
+        problems: list[ParseProblem] = []
+        for file in self._read:
+            if file.parsed is None:
+                file.parsed = next(answers)
+                self._scanner._learn(file.key, file.parsed)
+            found, problem = file.parsed
+            imports.extend(found)
+            if problem is not None:
+                problems.append(problem)
+        return ImportScan(
+            tuple(imports), tuple(problems), _local_names(self._root, self._files), self._files
+        )
+
+
+# How long a worker may take to parse an app before it is given up (and the app parsed here).
+WORKER_TIMEOUT = 120.0
+# The worker finds its modules where this process found them, and nowhere else: isolated (-I),
+# so the checked project's folder (the current one) cannot put a `fletlint` of its own first.
+_WORKER_MAIN = (
+    "import json, sys; sys.path[:] = json.loads(sys.argv[1]); "
+    "from fletlint.linter.sources.import_worker import main; sys.exit(main())"
+)
+
+
+class _Worker:
+    """import_worker.py in another process, parsing texts while the check goes on:
+    importing libcst costs a quarter of a second of the interpreter's time, which a one-shot
+    check would otherwise take from its resolutions (another process uses the other core)."""
+
+    def __init__(self, texts: list[tuple[str, str]]) -> None:
+        self._answer: list[_Parsed] | None = None
+        payload = json.dumps(texts).encode("utf-8", "surrogatepass")
+        self._thread = threading.Thread(
+            target=self._run, args=(payload,), name="fletlint-import-worker", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, payload: bytes) -> None:
+        import subprocess
+
+        try:
+            done = subprocess.run(
+                [sys.executable, "-I", "-c", _WORKER_MAIN, json.dumps(sys.path)],
+                input=payload,
+                capture_output=True,
+                timeout=WORKER_TIMEOUT,
+                check=False,
+            )
+            if done.returncode == 0:
+                self._answer = [decode_parsed(item) for item in json.loads(done.stdout)]
+        except (OSError, ValueError, KeyError, TypeError, subprocess.SubprocessError):
+            return  # parsed in this process instead
+
+    def result(self) -> list[_Parsed] | None:
+        self._thread.join()
+        return self._answer
+
+
+def encode_parsed(value: _Parsed) -> dict[str, object]:
+    """One file's imports as JSON data (the disk cache's entries, the worker's answers)."""
+    found, problem = value
+    return {
+        "imports": [dataclasses.asdict(item) for item in found],
+        "problem": dataclasses.asdict(problem) if problem else None,
+    }
+
+
+def decode_parsed(data: dict[str, Any]) -> _Parsed:
+    """`encode_parsed`'s inverse. Raises KeyError, TypeError or ValueError on other data."""
+    found = [
+        ImportedModule(
+            item["module"],
+            Location(**item["location"]),
+            tuple(item["names"]),
+            item["guarded"],
+            item["guard"],
+        )
+        for item in data["imports"]
+    ]
+    raw = data["problem"]
+    problem = ParseProblem(raw["message"], Location(**raw["location"])) if raw else None
+    return found, problem
