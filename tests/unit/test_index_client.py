@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from fletlint.linter.index.cache import default_cache_dir
 from fletlint.linter.index.client import IndexClient
 from fletlint.linter.index.model import DistFile, IndexSource
 from fletlint.linter.index.urls import make_source, redact_text, redact_url
+from tests.support import faults
+from tests.support.faults import Faults
 from tests.support.index_server import LocalIndex
 from tests.support.universe import Universe
 from tests.support.wheels import build_sdist, build_wheel, wheel_filename, write_file_index
@@ -115,6 +118,59 @@ def test_metadata_from_pep658_file(pypi_index: LocalIndex, client_factory: Clien
     file_requests = pypi_index.requests_to("/files/")
     assert [r.path for r in file_requests] == [f"/files/{wheel.filename}.metadata"]
     assert client.stats.extra["metadata_pep658"] == 1
+
+
+_PHONE_TAGS = (
+    "cp312-cp312-android_24_arm64_v8a",
+    "cp312-cp312-android_24_x86_64",
+    "cp312-cp312-ios_13_0_arm64_iphoneos",
+)
+
+
+def _per_platform_index(make_index: Callable[..., LocalIndex], root: Path) -> LocalIndex:
+    """`native` 1.0 with the same METADATA in three phone wheels; 2.0 with two that differ."""
+    for tag in _PHONE_TAGS:
+        build_wheel(root, "native", "1.0", tag=tag, requires_dist=["dep>=1"])
+    build_wheel(root, "native", "2.0", tag=_PHONE_TAGS[0], requires_dist=["dep>=2"])
+    build_wheel(root, "native", "2.0", tag=_PHONE_TAGS[1], requires_dist=["dep>=3"])
+    return make_index(root)
+
+
+def test_wheels_whose_metadata_has_one_hash_are_read_once(
+    make_index: Callable[..., LocalIndex], client_factory: ClientFactory, tmp_path: Path
+) -> None:
+    index = _per_platform_index(make_index, tmp_path / "native")
+    client = client_factory(index.url)
+    wanted = {f.filename: f for f in client.listing("native").files}
+    read = {name: [str(r) for r in client.metadata(f).requires_dist] for name, f in wanted.items()}
+    assert read == {
+        **{wheel_filename("native", "1.0", tag): ["dep>=1"] for tag in _PHONE_TAGS},
+        wheel_filename("native", "2.0", _PHONE_TAGS[0]): ["dep>=2"],
+        wheel_filename("native", "2.0", _PHONE_TAGS[1]): ["dep>=3"],
+    }
+    # One request for 1.0's three wheels (their hashes are equal), one for each 2.0 wheel.
+    asked = [r.path for r in index.requests_to("/files/")]
+    assert len(asked) == 3 and all(p.endswith(".metadata") for p in asked)
+    assert client.problems == ()
+
+
+def test_a_failed_shared_metadata_read_leaves_each_file_its_own(
+    make_index: Callable[..., LocalIndex], client_factory: ClientFactory, tmp_path: Path
+) -> None:
+    index = _per_platform_index(make_index, tmp_path / "native")
+    first = wheel_filename("native", "1.0", _PHONE_TAGS[0])
+    Faults().on(re.escape(first) + r"\.metadata$", faults.status(500)).install(index)
+    client = client_factory(index.url)
+    files = [f for f in client.listing("native").files if f.version == Version("1.0")]
+    files.sort(key=lambda f: f.filename != first)  # the failing one first
+    assert [[str(r) for r in client.metadata(f).requires_dist] for f in files] == [["dep>=1"]] * 3
+    # The first is read from its wheel; the others ask for their own .metadata.
+    asked = [r.path.rsplit("/", 1)[1] for r in index.requests_to("/files/")]
+    assert asked.count(first + ".metadata") == 1 and first in asked
+    assert sorted(a for a in asked if a.endswith(".metadata") and a != first + ".metadata") == [
+        wheel_filename("native", "1.0", tag) + ".metadata" for tag in sorted(_PHONE_TAGS[1:])
+    ]
+    assert client.problems == ()
 
 
 def test_metadata_by_range_requests_without_full_download(

@@ -215,6 +215,9 @@ class IndexClient:
         self._flat = _Memo()
         self._names = _Memo()
         self._archives = _Memo()
+        # PEP 658 metadata by its sha256, as the index gives it: a release's wheels for six
+        # phones and a desktop mostly carry the same METADATA, read once instead of seven times.
+        self._metadata_by_digest = _Memo()
         self._metadata_hashes: dict[str, tuple[tuple[str, str], ...]] = {}
         self._problems: list[IndexProblem] = []
         self._reported: set[str] = set()
@@ -1051,6 +1054,31 @@ class IndexClient:
 
     def _pep658(self, file: DistFile) -> bytes | None:
         assert file.metadata_url is not None
+        with self._lock:
+            expected = self._metadata_hashes.get(file.metadata_url, ())
+        digest = next((d for algo, d in expected if algo == "sha256"), None)
+        if digest is None:
+            return self._fetch_pep658(file, expected)
+        # The same sha256 is the same bytes: another file's metadata, verified against it, is
+        # this file's. Only an answer is shared: a file whose read failed is asked for itself.
+        asked: list[bool] = []  # whether this call made the request the others share
+
+        def fetch() -> bytes | None:
+            asked.append(True)
+            return self._fetch_pep658(file, expected)
+
+        try:
+            shared: bytes | None = self._once(self._metadata_by_digest, digest, fetch)
+        except SourceError:
+            if asked:
+                raise
+            shared = None
+        if shared is None and not asked:
+            return self._fetch_pep658(file, expected)
+        return shared
+
+    def _fetch_pep658(self, file: DistFile, expected: tuple[tuple[str, str], ...]) -> bytes | None:
+        assert file.metadata_url is not None
         limit = self._limits.metadata_bytes
         response = self._session.fetch(file.metadata_url, {"Accept": "*/*"}, limit=limit)
         if response.status in (404, 410):
@@ -1058,8 +1086,6 @@ class IndexClient:
         if response.status != 200:
             raise self._session.status_error(file.metadata_url, response)
         body = response.body
-        with self._lock:
-            expected = self._metadata_hashes.get(file.metadata_url, ())
         for algo, digest in expected:
             if algo in hashlib.algorithms_guaranteed:
                 if hashlib.new(algo, body).hexdigest() != digest:
