@@ -8,6 +8,7 @@ The engine, rich and every other heavy module are imported by the command that n
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 import time
@@ -44,22 +45,18 @@ class _Parser(argparse.ArgumentParser):
         return make(prog=self.prog, width=_help_width())
 
 
-_HELP_WIDTH: list[int] = []
-
-
+@functools.cache
 def _help_width() -> int:
     """What argparse's HelpFormatter computes with shutil.get_terminal_size, computed once."""
-    if not _HELP_WIDTH:
-        value = os.environ.get("COLUMNS", "").strip()
-        columns = int(value) if value.isdigit() else 0
-        if columns <= 0:
-            try:
-                stdout = sys.__stdout__
-                columns = os.get_terminal_size(stdout.fileno()).columns if stdout else 0
-            except (AttributeError, ValueError, OSError):
-                columns = 0
-        _HELP_WIDTH.append((columns or 80) - 2)
-    return _HELP_WIDTH[0]
+    value = os.environ.get("COLUMNS", "").strip()
+    columns = int(value) if value.isdigit() else 0
+    if columns <= 0:
+        try:
+            stdout = sys.__stdout__
+            columns = os.get_terminal_size(stdout.fileno()).columns if stdout else 0
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2
 
 
 def build_parser() -> argparse.ArgumentParser:

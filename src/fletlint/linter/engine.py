@@ -10,7 +10,7 @@ import dataclasses
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -401,19 +401,25 @@ class Linter:
                 self._recent.remember(env, context, roots, resolution, client.listing)
             return resolution
 
-        def run_desktops(first: Environment, target: Target) -> Resolution:
-            """The first desktop's resolution, with the markers it read (`desktop_markers`)."""
+        def run_desktop_first(
+            first: Environment, target: Target
+        ) -> tuple[Resolution, MarkerAnswers]:
+            """The first desktop's resolution, with the markers it read and their answers."""
             with reading_markers() as answers:
                 resolution = run(first, target)
-            desktop_markers.update(answers)
-            return resolution
+            return resolution, answers
 
-        desktop_markers: MarkerAnswers = {}
-
-        def desktop(env: Environment, target: Target, first: Environment) -> Resolution | None:
-            """Another desktop's resolution, when it is the first's: same roots, and every
-            marker the first's resolution read answers the same here (desktops differ in
-            `platform_machine`, which few markers read). None: resolve it."""
+        def desktop(
+            env: Environment,
+            target: Target,
+            first: Environment,
+            first_roots: Sequence[Wanted],
+            lead: Resolution,
+            markers: MarkerAnswers,
+        ) -> Resolution | None:
+            """Another desktop's resolution, when it is the first's (`lead`, from `first_roots`,
+            which read `markers`): same roots, and every marker it read answers the same here
+            (desktops differ in `platform_machine`, which few markers read). None: resolve it."""
             same_files = (env.python, env.tags, env.held_out, env.sdist_names) == (
                 first.python,
                 first.tags,
@@ -422,12 +428,11 @@ class Linter:
             )
             if not same_files or first.key not in resolved_here:
                 return None
-            if not same_marker_answers(desktop_markers, env):
+            if not same_marker_answers(markers, env):
                 return None
             roots = roots_for(project.requirements, env, target.platform)
-            if [id(r) for r in roots] != [id(r) for r in first_roots[0]]:
+            if [id(r) for r in roots] != [id(r) for r in first_roots]:
                 return None
-            lead = done[first.key]
             shared = dataclasses.replace(
                 lead,
                 env=env,
@@ -447,20 +452,21 @@ class Linter:
         # Threads overlap the network waits of the resolutions; the client pools connections.
         # The desktops' first goes first: the others may be its resolution again (`desktop`).
         desktops = [(e, t) for e, t in jobs.values() if not e.constrained]
-        first_roots: list[list[Wanted]] = []
-        futures = {}
+        futures: dict[str, Future[Resolution]] = {}
+        lead = None
         if desktops:
             lead_env, lead_target = desktops[0]
-            first_roots.append(roots_for(project.requirements, lead_env, lead_target.platform))
-            futures[lead_env.key] = self._pool.submit(run_desktops, lead_env, lead_target)
+            lead = self._pool.submit(run_desktop_first, lead_env, lead_target)
         for key, (e, t) in jobs.items():
             if e.constrained:
                 futures[key] = self._pool.submit(run, e, t)
         done: dict[str, Resolution] = {}
-        if desktops:
-            done[lead_env.key] = futures[lead_env.key].result()
+        if lead is not None:
+            lead_resolution, markers = lead.result()
+            done[lead_env.key] = lead_resolution
+            lead_roots = roots_for(project.requirements, lead_env, lead_target.platform)
             for e, t in desktops[1:]:
-                shared = desktop(e, t, lead_env)
+                shared = desktop(e, t, lead_env, lead_roots, lead_resolution, markers)
                 if shared is not None:
                     done[e.key] = shared
                 else:

@@ -9,14 +9,42 @@ from pathlib import Path
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temp file beside `path`, then rename it into place. Raises OSError."""
+    """Write to a temp file beside `path`, then rename it into place (its folders made first).
+    For fletlint's own files: private (0600), not synced to disk. Raises OSError."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _replace(path, data, prefix=".tmp-", suffix="", durable=False, mode=None)
+
+
+def write_user_file(
+    path: Path, data: bytes, *, mode: int | None = None, suffix: str = ".tmp"
+) -> None:
+    """Write a file the user reads or edits (a fixed requirements file, a graph): a reader
+    sees the old content or the new, even after a crash (synced before the rename). `mode`:
+    the file's permissions (a rewritten file keeps its own); else the usual ones (0666 minus
+    the umask). The folder must exist. Raises OSError."""
+    if mode is None:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    _replace(path, data, prefix=f".{path.name}.", suffix=suffix, durable=True, mode=mode)
+
+
+def _replace(
+    path: Path, data: bytes, *, prefix: str, suffix: str, durable: bool, mode: int | None
+) -> None:
+    """The one atomic write: a temp file beside `path` (removed on any failure), renamed."""
     import tempfile  # here: a replayed check (cli_replay.py) writes nothing and needs none
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=suffix)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

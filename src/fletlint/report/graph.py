@@ -13,8 +13,6 @@ sweeps to cut edge crossings. Coordinates are the HTML renderer's business (grap
 from __future__ import annotations
 
 import itertools
-import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ from packaging.utils import canonicalize_name
 from fletlint.linter.analysis import TargetResult
 from fletlint.linter.engine import Report
 from fletlint.linter.resolve import Resolution, file_fits
+from fletlint.linter.storage import write_user_file
 
 __all__ = ["Graph", "GraphEdge", "GraphNode", "Kind", "build", "render_mermaid", "write_atomic"]
 
@@ -334,19 +333,6 @@ def render_mermaid(graph: Graph) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` so a reader sees the old file or the new one, never half of one."""
-    folder = path.parent if str(path.parent) else Path(".")
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp makes the file private (0600); a picture to share gets the usual mode.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write `text` to `path` so a reader sees the old file or the new one, never half of one;
+    a picture to share gets the usual mode (storage.write_user_file)."""
+    write_user_file(path, text.encode("utf-8"))

@@ -7,14 +7,13 @@ wins and the other waits for the next round (re-checked against the new text), a
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from fletlint.linter.findings import Applicability, Edit, Finding, Fix
 from fletlint.linter.fixes import text as tx
+from fletlint.linter.storage import write_user_file
 
 
 @dataclass
@@ -92,7 +91,7 @@ def apply_fixes(fixes: Sequence[Fix], texts: tx.Texts | None = None) -> Applied:
 
 
 def write_files(changes: Mapping[Path, str]) -> None:
-    """Write each file whole or not at all: a temporary file beside it, then os.replace."""
+    """Write each file whole or not at all, keeping its mode (storage.write_user_file)."""
     for path, text in changes.items():
         path = Path(path)
         bom = b""
@@ -101,15 +100,4 @@ def write_files(changes: Mapping[Path, str]) -> None:
             raw = path.read_bytes()
             bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
             mode = path.stat().st_mode & 0o7777
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".fletlint", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(bom + text.encode("utf-8"))
-                handle.flush()
-                os.fsync(handle.fileno())
-            if mode is not None:
-                os.chmod(temp, mode)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        write_user_file(path, bom + text.encode("utf-8"), mode=mode, suffix=".fletlint")
