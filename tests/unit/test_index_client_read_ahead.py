@@ -48,6 +48,12 @@ def _release(client: IndexClient, project: str, version: str) -> DistFile:
     return file
 
 
+def _ask(client: IndexClient, *versions: str) -> None:
+    """The resolver asking for these releases of `walker`, one after the other."""
+    for version in versions:
+        client.metadata(_release(client, "walker", version))
+
+
 def _files_read(index: LocalIndex) -> set[str]:
     return {r.path.rsplit("/", 1)[1] for r in index.requests_to("/files/")}
 
@@ -75,16 +81,14 @@ def test_a_jump_to_an_older_release_is_not_a_walk(
     walker_index: LocalIndex, client_factory: ClientFactory
 ) -> None:
     client = client_factory(walker_index.url)
-    client.metadata(_release(client, "walker", "1.12"))
     # 1.6 after 1.12 (a pin, an upper bound): one release wanted, nothing read ahead of it.
-    client.metadata(_release(client, "walker", "1.6"))
+    _ask(client, "1.12", "1.6")
     client.close()
     assert _files_read(walker_index) == {wheel_filename("walker", v) for v in ("1.12", "1.6")}
 
     # The release just below one asked for: now it is a walk.
     client = client_factory(walker_index.url)
-    for version in ("1.12", "1.6", "1.5"):
-        client.metadata(_release(client, "walker", version))
+    _ask(client, "1.12", "1.6", "1.5")
     client.close()
     walked = ["1.12", "1.6", "1.5", *(f"1.{minor}" for minor in range(4, -1, -1))]
     assert _files_read(walker_index) == {wheel_filename("walker", v) for v in walked}
@@ -94,8 +98,7 @@ def test_a_failed_read_ahead_is_reported_once_used(
     walker_index: LocalIndex, client_factory: ClientFactory
 ) -> None:
     client = client_factory(walker_index.url)
-    client.metadata(_release(client, "walker", "1.12"))
-    client.metadata(_release(client, "walker", "1.10"))
+    _ask(client, "1.12", "1.10")
     # Waiting for 1.9 (read ahead, or read now if its turn has not come): the failure is said
     # once it is used, exactly as when the resolver reads it itself.
     metadata = client.metadata(_release(client, "walker", CORRUPT))
@@ -112,8 +115,7 @@ def test_reads_ahead_stop_at_the_checks_budget(
 ) -> None:
     monkeypatch.setattr(client_module, "READ_AHEAD_BUDGET", 3)
     client = client_factory(walker_index.url)
-    for version in ("1.12", "1.11", "1.5"):
-        client.metadata(_release(client, "walker", version))
+    _ask(client, "1.12", "1.11", "1.5")
     client.close()
     # 1.11 after 1.12 spends the budget on 1.10, 1.9, 1.8; walking on to 1.5 reads no more.
     read = {wheel_filename("walker", v) for v in ("1.12", "1.11", "1.10", "1.9", "1.8", "1.5")}
