@@ -127,7 +127,7 @@ def test_a_failed_write_leaves_the_file_whole(
     def broken(src: str, dst: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("fletlint.linter.fixes.apply.os.replace", broken)
+    monkeypatch.setattr("fletlint.linter.storage.os.replace", broken)
     with pytest.raises(OSError):
         write_files({path: "a==2\n"})
     assert path.read_text() == "a==1\n"

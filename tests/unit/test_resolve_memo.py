@@ -24,6 +24,7 @@ from fletlint.linter.resolve import (
     Candidate,
     Environment,
     EnvironmentMemo,
+    Proofs,
     Provider,
     Resolution,
     ResolverMemos,
@@ -347,3 +348,37 @@ def test_a_repaired_solution_is_one_the_resolver_finds_too(
         for requirement in source.metadata(next(iter(candidate.files))).requires_dist:
             name = canonicalize_name(requirement.name)
             assert requirement.specifier.contains(picked[name], prereleases=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    projects=_universes(),
+    known_roots=st.lists(_requirement_texts, min_size=1, max_size=3),
+    trials=st.lists(st.lists(_requirement_texts, min_size=1, max_size=4), min_size=2, max_size=6),
+)
+def test_proofs_kept_across_trials_change_no_answer(
+    projects: dict[str, dict[str, list[str]]], known_roots: list[str], trials: list[list[str]]
+) -> None:
+    source = PlainSource(projects)
+    known = resolve(source, ENV, [_root(t) for t in known_roots])
+    if not known.ok:
+        return  # only resolutions are known ones
+    releases = {n: p.version for n, p in known.packages.items()}
+    # The same requirement objects across trials, as roots_for and the memos give them: what
+    # one trial proved (projects, requirements met on them) the next one looks up.
+    wanted = {t: _root(t) for trial in trials for t in trial}
+    memo = ResolverMemos().for_env(ENV)
+    proofs = Proofs()
+    for trial in trials:
+        roots = [wanted[t] for t in trial]
+        kept = solution_from(source, ENV, roots, releases, memo=memo, proven=proofs)
+        fresh = solution_from(source, ENV, roots, releases)
+        assert (kept is None) == (fresh is None)
+        if kept is not None and fresh is not None:
+            # Not below a proven project (a verdict is for its `ok`), the same releases.
+            assert kept.keys() <= fresh.keys()
+            assert all(kept[i].version == fresh[i].version for i in kept)
+            assert {r.identifier for r in roots} <= kept.keys()
+    assert proofs.identifiers or all(
+        solution_from(source, ENV, [wanted[t] for t in trial], releases) is None for trial in trials
+    )

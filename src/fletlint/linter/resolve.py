@@ -919,6 +919,27 @@ def _resolve(
     return resolution
 
 
+class Proofs:
+    """What `solution_from` proved with one set of releases in one environment (`proven`)."""
+
+    def __init__(self) -> None:
+        # Projects (identifiers) whose releases, with everything below them, are met.
+        self.identifiers: set[str] = set()
+        # id(requirement) -> (that requirement, the candidate of the proven project it is met
+        # on): the requirement is kept, so its id names no other object while this lives.
+        self.met: dict[int, tuple[Wanted, Candidate]] = {}
+        # id(candidate) -> (that candidate, its ResolvedPackage): a verdict's packages, built
+        # once per release instead of once per verdict.
+        self.packages: dict[int, tuple[Candidate, ResolvedPackage]] = {}
+
+    def package(self, candidate: Candidate) -> ResolvedPackage:
+        known = self.packages.get(id(candidate))
+        if known is None or known[0] is not candidate:
+            package = ResolvedPackage(candidate.name, candidate.version, candidate.files)
+            known = self.packages[id(candidate)] = (candidate, package)
+        return known[1]
+
+
 def solution_from(
     source: PackageSource,
     env: Environment,
@@ -926,7 +947,7 @@ def solution_from(
     releases: Mapping[NormalizedName, Version],
     constraints: Mapping[NormalizedName, SpecifierSet] | None = None,
     memo: EnvironmentMemo | None = None,
-    proven: set[str] | None = None,
+    proven: Proofs | None = None,
     *,
     repair: bool = False,
 ) -> dict[str, Candidate] | None:
@@ -942,6 +963,8 @@ def solution_from(
     call with the same `releases`, environment and constraints found met; a call that finds
     a solution adds its own. The walk does not go below them again. Kept only from walks
     without pre-releases or yanked files, the only releases the final check looks at again.
+    With them, the requirements (the same objects) found met on a proven project: asked
+    again, each is one lookup.
 
     `repair`: when the named releases are no solution, walk again, and where the first
     requirement on a project is not met by the release named (or none is named), take the
@@ -954,8 +977,10 @@ def solution_from(
     provider = Provider(source, env, constraints or {}, memo)
     # The roots first: most known resolutions that are no answer differ from a trial there,
     # and the last first: a trial's added requirements come last.
+    met = proven.met if proven is not None else {}
     if all(
-        (version := releases.get(root.name)) is not None and provider.meets(root, version)
+        ((known := met.get(id(root))) is not None and known[0] is root)
+        or ((version := releases.get(root.name)) is not None and provider.meets(root, version))
         for root in reversed(roots)
     ):
         chosen = _walk_releases(provider, roots, releases, proven, None)
@@ -993,7 +1018,7 @@ def _walk_releases(
     provider: Provider,
     roots: Sequence[Wanted],
     releases: Mapping[NormalizedName, Version],
-    proven: set[str] | None,
+    proven: Proofs | None,
     taken: Mapping[NormalizedName, Version] | None,
 ) -> dict[str, Candidate] | _Unmet | None:
     """`solution_from`'s walk. Repairing (`taken` given: releases chosen by earlier walks
@@ -1007,9 +1032,14 @@ def _walk_releases(
     met: dict[NormalizedName, list[Wanted]] = defaultdict(list)
     pending = list(roots)
     version: Version | None
+    proven_met = proven.met if proven is not None else {}
     while pending:
         requirement = pending.pop()
         name, identifier = requirement.name, requirement.identifier
+        known = proven_met.get(id(requirement))
+        if known is not None and known[0] is requirement:
+            chosen[identifier] = known[1]  # met on a proven project before: nothing below
+            continue
         candidate = None
         if taken is None:
             version = releases.get(name)
@@ -1033,8 +1063,10 @@ def _walk_releases(
             continue  # proven, below
         if candidate is None and version is not None:
             candidate = provider.known_candidate(requirement, version)
-        if proven is not None and identifier in proven and candidate is not None:
+        if proven is not None and identifier in proven.identifiers and candidate is not None:
             chosen[identifier] = candidate  # named (a root's release is asked), not walked
+            if taken is None:
+                proven_met[id(requirement)] = (requirement, candidate)
             continue
         wanted.setdefault(identifier, []).append(requirement)
         if identifier in chosen:
@@ -1060,7 +1092,7 @@ def _walk_releases(
         if not any(c is candidate for c in matches):
             return None
     if proven is not None and plain:
-        proven.update(chosen)
+        proven.identifiers.update(chosen)
     return chosen
 
 

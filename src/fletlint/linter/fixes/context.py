@@ -20,8 +20,8 @@ from fletlint.linter.findings import Edit, Finding, Fix, Location
 from fletlint.linter.fixes import text as tx
 from fletlint.linter.resolve import (
     Environment,
+    Proofs,
     Resolution,
-    ResolvedPackage,
     ResolverMemos,
     Wanted,
     file_fits,
@@ -68,7 +68,7 @@ class FixContext:
     # The analysis's memos when it has them, else the fixes' own (see `__post_init__`).
     _memos: ResolverMemos = field(default_factory=ResolverMemos)
     # (number of known releases, id of an environment's memo) -> what solution_from proved there.
-    _proven: dict[tuple[int, int], set[str]] = field(default_factory=dict)
+    _proven: dict[tuple[int, int], Proofs] = field(default_factory=dict)
     _admitted: dict[tuple[str, tuple[str, ...]], bool] = field(default_factory=dict)
     # Guards `_known`, `_known_keys` and `_proven`, which trials of several findings extend at
     # once.
@@ -131,15 +131,14 @@ class FixContext:
             for number, releases in own + others if source is not None else []:
                 assert source is not None
                 with self._lock:  # `_learn` lets proofs go
-                    proven = self._proven.setdefault((number, id(memo)), set())
+                    proven = self._proven.setdefault((number, id(memo)), Proofs())
                 chosen = solution_from(
                     source, env, roots, releases, constraints, memo, proven, repair=repair
                 )
                 if chosen is None:
                     continue
-                packages = {
-                    c.name: ResolvedPackage(c.name, c.version, c.files) for c in chosen.values()
-                }
+                with self._lock:
+                    packages = {c.name: proven.package(c) for c in chosen.values()}
                 verdict = Resolution(env, packages)
                 # A repaired solution is a new one: the trial's other targets are answered
                 # from it.
