@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -171,6 +174,40 @@ def test_a_failed_shared_metadata_read_leaves_each_file_its_own(
         wheel_filename("native", "1.0", tag) + ".metadata" for tag in sorted(_PHONE_TAGS[1:])
     ]
     assert client.problems == ()
+
+
+def test_metadata_shared_by_digest_is_checked_against_that_digest(
+    make_index: Callable[..., LocalIndex], client_factory: ClientFactory, tmp_path: Path
+) -> None:
+    # An index that gives its file the sha256 of another project's metadata (with an md5 that
+    # matches its own): what it serves must not become that other project's metadata.
+    root = tmp_path / "two"
+    good = build_wheel(root, "good", "1.0", requires_dist=["dep-good"])
+    evil = build_wheel(root, "evil", "1.0", requires_dist=["dep-evil"])
+
+    def metadata_of(wheel: Path) -> bytes:
+        with zipfile.ZipFile(wheel) as archive:
+            name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+            return archive.read(name)
+
+    claimed = {
+        "md5": hashlib.md5(metadata_of(evil)).hexdigest(),
+        "sha256": hashlib.sha256(metadata_of(good)).hexdigest(),
+    }
+
+    def lie(body: bytes) -> bytes:
+        page = json.loads(body)
+        for entry in page["files"]:
+            entry["core-metadata"] = entry["data-dist-info-metadata"] = claimed
+        return json.dumps(page).encode()
+
+    index = make_index(root)
+    Faults().on("/simple/evil/$", faults.rewrite(lie)).install(index)
+    client = client_factory(index.url)
+    (evil_file,) = client.listing("evil").files
+    (good_file,) = client.listing("good").files
+    assert [str(r) for r in client.metadata(evil_file).requires_dist] == ["dep-evil"]
+    assert [str(r) for r in client.metadata(good_file).requires_dist] == ["dep-good"]
 
 
 def test_metadata_by_range_requests_without_full_download(

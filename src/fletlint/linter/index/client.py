@@ -1059,13 +1059,20 @@ class IndexClient:
         digest = next((d for algo, d in expected if algo == "sha256"), None)
         if digest is None:
             return self._fetch_pep658(file, expected)
-        # The same sha256 is the same bytes: another file's metadata, verified against it, is
-        # this file's. Only an answer is shared: a file whose read failed is asked for itself.
+        # The same sha256 is the same bytes: another file's metadata, checked against that
+        # sha256 (not only the first digest the page gives), is this file's. Only an answer is
+        # shared: a file whose read failed is asked for itself.
         asked: list[bool] = []  # whether this call made the request the others share
 
         def fetch() -> bytes | None:
             asked.append(True)
-            return self._fetch_pep658(file, expected)
+            body = self._fetch_pep658(file, expected)
+            if body is not None and hashlib.sha256(body).hexdigest() != digest:
+                # An md5 that matches beside a sha256 that does not: a page that claims another
+                # file's metadata must not hand its own bytes to that file.
+                self._count("metadata_hash_mismatch")
+                return None
+            return body
 
         try:
             shared: bytes | None = self._once(self._metadata_by_digest, digest, fetch)
