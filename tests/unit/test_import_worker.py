@@ -134,9 +134,13 @@ def test_a_scan_with_libcst_already_here_runs_no_worker(
 ) -> None:
     import libcst  # noqa: F401  (what a language server has after its first check)
 
+    started: list[object] = []
+
     def no_process(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("no worker should start")
+        started.append(args)  # recorded: an exception here would die unseen in the worker thread
+        raise OSError("no worker should start")
 
     monkeypatch.setattr(subprocess, "run", no_process)
     scan = ImportScanner(None, worker=True).scan(_write(tmp_path / "app", TEXTS))
+    assert started == []
     assert "requests" in {i.module for i in scan.imports}

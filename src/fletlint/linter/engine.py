@@ -471,9 +471,7 @@ class Linter:
                     done[e.key] = shared
                 else:
                     futures[e.key] = self._pool.submit(run, e, t)
-        for key, future in futures.items():
-            if key not in done:
-                done[key] = future.result()
+        done.update((key, future.result()) for key, future in futures.items())
         results = [
             TargetResult(t, phone, done[phone.key], done[desktop.key])
             for t, phone, desktop in zip(targets, phone_envs, desktop_envs, strict=True)

@@ -35,8 +35,7 @@ def _replace(
     """The one atomic write: a temp file beside `path` (removed on any failure), renamed."""
     import tempfile  # here: a replayed check (cli_replay.py) writes nothing and needs none
 
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=suffix)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=suffix)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -1062,10 +1062,11 @@ class IndexClient:
         # The same sha256 is the same bytes: another file's metadata, checked against that
         # sha256 (not only the first digest the page gives), is this file's. Only an answer is
         # shared: a file whose read failed is asked for itself.
-        asked: list[bool] = []  # whether this call made the request the others share
+        asked = False  # whether this call made the request the others share
 
         def fetch() -> bytes | None:
-            asked.append(True)
+            nonlocal asked
+            asked = True
             body = self._fetch_pep658(file, expected)
             if body is not None and hashlib.sha256(body).hexdigest() != digest:
                 # An md5 that matches beside a sha256 that does not: a page that claims another

@@ -473,7 +473,8 @@ class ImportScanner:
                     self._memo[key] = known
         return _FileRead(key, text, known)
 
-    def _learn(self, key: tuple[str, str], parsed: _Parsed) -> None:
+    def remember(self, key: tuple[str, str], parsed: _Parsed) -> None:
+        """Keep a file's parsed imports (in memory and on disk), by path and content hash."""
         self._store(key, parsed)
         with self._lock:
             self._memo[key] = parsed
@@ -529,7 +530,7 @@ class PendingScan:
         for file in self._read:
             if file.parsed is None:
                 file.parsed = next(answers)
-                self._scanner._learn(file.key, file.parsed)
+                self._scanner.remember(file.key, file.parsed)
             found, problem = file.parsed
             imports.extend(found)
             if problem is not None:
