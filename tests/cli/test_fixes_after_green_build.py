@@ -19,6 +19,8 @@ PY312 = ("--python-version", "3.12")
 CASES = {
     "abi_skew_pin": ("FL104", "markupsafe", "safe", "pin markupsafe==3.0.3"),
     "native_pin": ("FL105", "protobuf", "safe", "pin protobuf==5.29.3"),
+    # The release the finding names, not the newer native build boundapp's `<16` keeps out.
+    "native_pin_bounded": ("FL105", "boundlib", "safe", "pin boundlib==13.0.1"),
     "poetry_extras": ("FL106", "pyjwt", "safe", "declare cryptography in [tool.poetry"),
     "extract_packages": ("FL107", "opencv-python", "safe", "add cv2 to [tool.flet].extract"),
 }

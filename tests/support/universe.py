@@ -254,7 +254,10 @@ def _build_issue8(pypi: Path, flet: Path) -> None:
     """Issue 8's failures after a green build: markupsafe resolving differently per Android ABI
     (PyPI has arm64_v8a/x86_64 wheels of a newer release than Flet's index), protobuf's newer
     pure wheel over Flet's native build, pyjwt's `crypto` extra, opencv-python's cv2 (which reads
-    files next to its code)."""
+    files next to its code); boundlib, whose newest native build (16.0) boundapp's `<16` keeps
+    out, so only the older one (13.0.1) can replace PyPI's pure 15.0.1."""
+    build_wheel(pypi, "boundapp", "1.0", requires_dist=["boundlib>=11,<16"])
+    build_wheel(pypi, "boundlib", "15.0.1")
     for tag in _cp_tags(
         ("android_24_arm64_v8a", "android_24_x86_64", *IOS_PLATFORMS, *DESKTOP_PLATFORMS)
     ):
@@ -276,6 +279,8 @@ def _build_issue8(pypi: Path, flet: Path) -> None:
         build_wheel(flet, "protobuf", "5.29.3", tag, files={"google/protobuf/__init__.py": ""})
         build_wheel(flet, "cryptography", "43.0.3", tag)
         build_wheel(flet, "opencv-python", "4.11.0.86", tag, files={"cv2/__init__.py": ""})
+        build_wheel(flet, "boundlib", "13.0.1", tag)
+        build_wheel(flet, "boundlib", "16.0", tag)
 
 
 def build_universe(root: Path) -> Universe:

@@ -241,6 +241,7 @@ def test_project_list_in_both_formats(flet_index: LocalIndex) -> None:
     document = get_json(flet_index.url)
     names = [p["name"] for p in document["projects"]]
     assert names == [
+        "boundlib",
         "cryptography",
         "greenlet",
         "kiwisolver",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from fletlint.linter.analysis import TargetResult
 from fletlint.linter.findings import Applicability, Finding, Fix
@@ -25,12 +26,17 @@ from fletlint.linter.fixes.context import (
 from fletlint.linter.resolve import file_fits
 
 
-def _native_versions(ctx: FixContext, name: str, results: Sequence[TargetResult]) -> list[str]:
-    """Releases (newest first) with a platform-specific wheel for every one of `results`."""
+def _native_versions(
+    ctx: FixContext, name: str, results: Sequence[TargetResult], below: Version
+) -> list[str]:
+    """Releases older than `below` (newest first) with a platform-specific wheel for every one
+    of `results`. Older only: FL105 names the newest such release, and a newer native build
+    is one the app's requirements keep out (`websockets<16` from realtime), so pinning it would
+    move what pulls the package in, not just the package."""
     by_version: dict[str, set[str]] = {}
     order = {}
     for file in ctx.analysis.listing(name).files:
-        if not file.is_wheel or file.is_pure:
+        if not file.is_wheel or file.is_pure or file.version >= below:
             continue
         for result in results:
             if file_fits(file, result.env):
@@ -51,7 +57,9 @@ def fixes(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
         versions = ctx.phone_versions(name, results)
         why = "the release every Android ABI has a wheel for"
     else:
-        versions = _native_versions(ctx, name, results)
+        if finding.version is None:
+            return
+        versions = _native_versions(ctx, name, results, Version(finding.version))
         why = "the release with a native build for these phones"
     if not versions:
         return
