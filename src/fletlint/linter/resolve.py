@@ -27,8 +27,7 @@ from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
 from resolvelib import AbstractProvider, BaseReporter, ResolutionImpossible
 from resolvelib.resolvers import ResolutionTooDeep
-from resolvelib.resolvers.resolution import _build_result
-from resolvelib.structs import RequirementInformation
+from resolvelib.structs import RequirementInformation, State
 
 from fletlint.linter.index.model import EMPTY, CoreMetadata, DistFile, ProjectListing
 from fletlint.linter.resolve_rounds import MemoResolution
@@ -840,6 +839,31 @@ def resolve(
     return _resolve(source, env, roots, constraints, max_rounds, memo, roots, {}, requested)
 
 
+def reachable_pins(state: State[Wanted, Candidate, str]) -> dict[str, Candidate]:
+    """The pins of a finished resolution that a root's requirements lead to, what resolvelib's
+    `_build_result` keeps. Backjumping can leave pins that only require each other (b needs c,
+    c needs b, nothing else needs either); resolvelib's recursive walk never ends on such a
+    cycle (RecursionError, found by hypothesis), so this one walks down from the roots."""
+    key_of = {id(candidate): key for key, candidate in state.mapping.items()}
+    children: dict[str | None, list[str]] = {}
+    for key, criterion in state.criteria.items():
+        for parent in criterion.iter_parent():
+            parent_key = None if parent is None else key_of.get(id(parent), _NOT_PINNED)
+            if parent_key != _NOT_PINNED:
+                children.setdefault(parent_key, []).append(key)
+    reached: set[str | None] = {None}
+    todo: list[str | None] = [None]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in reached:
+                reached.add(child)
+                todo.append(child)
+    return {k: v for k, v in state.mapping.items() if k in reached}
+
+
+_NOT_PINNED = "\0not pinned"  # no identifier has a NUL
+
+
 def _as_pip_adds(roots: Sequence[Wanted]) -> list[Wanted]:
     """The roots as pip's collect_root_requirements adds them: `pkg[extra]` with a specifier
     becomes the base `pkg<spec>` in its place plus `pkg[extra]<spec>`, and every requirement
@@ -879,18 +903,18 @@ def _resolve(
         state = _Resolution(provider, recorder).resolve(
             _as_pip_adds(distinct), max_rounds=max_rounds
         )
-        result = _build_result(state)
+        pinned = reachable_pins(state)
     except (ResolutionImpossible, ResolutionTooDeep) as exc:
         resolution.consulted = provider.consulted
         _record_failure(resolution, exc, max_rounds, recorder)
         return resolution
     resolution.consulted = provider.consulted
-    for candidate in result.mapping.values():
+    for candidate in pinned.values():
         if candidate.name not in resolution.packages or not candidate.extras:
             resolution.packages[candidate.name] = ResolvedPackage(
                 candidate.name, candidate.version, candidate.files
             )
-    for identifier, criterion in result.criteria.items():
+    for identifier, criterion in state.criteria.items():
         child = canonicalize_name(identifier.split("[")[0])
         # Declared requirements come first in a criterion (they are added before any pin), in
         # the order given: with their copies, in the order of `roots` again.
