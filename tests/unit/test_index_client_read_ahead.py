@@ -209,3 +209,27 @@ def test_a_one_shot_close_drops_the_reads_ahead_not_yet_started(
     read = {wheel_filename("walker", v) for v in ("1.12", "1.11", "1.10")}
     assert _files_read(walker_index) == read  # the running guess finished, no other started
     assert client.problems == ()
+
+
+def test_an_extra_asked_for_by_a_release_read_ahead_brings_its_dependencies(
+    make_index: Callable[..., LocalIndex], client_factory: ClientFactory, tmp_path: Path
+) -> None:
+    # supabase-auth needs pyjwt[crypto]: cryptography (and what it needs) is read ahead too.
+    root = tmp_path / "extras"
+    build_wheel(root, "app-x", "1.0", requires_dist=["lib[fast]>=1"])
+    build_wheel(
+        root,
+        "lib",
+        "1.0",
+        requires_dist=["plain-dep", "fast-dep; extra == 'fast'", "slow-dep; extra == 'slow'"],
+        provides_extra=["fast", "slow"],
+    )
+    for dep in ("plain-dep", "fast-dep", "slow-dep"):
+        build_wheel(root, dep, "1.0")
+    index = make_index(root, pep658=False)
+    client = client_factory(index.url)
+    client.prefetch(["app-x"])
+    client.close()
+    pages = {r.path for r in index.requests_to("/simple/")}
+    assert pages == {"/simple/app-x/", "/simple/lib/", "/simple/plain-dep/", "/simple/fast-dep/"}
+    assert client.problems == ()

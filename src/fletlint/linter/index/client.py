@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from packaging.markers import UndefinedComparison, UndefinedEnvironmentName
+from packaging.requirements import Requirement
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
@@ -112,6 +114,19 @@ READ_AHEAD_BUDGET = 512
 READ_AHEAD_WORKERS = 12
 
 T = TypeVar("T")
+
+
+def _wanted_ahead(requirement: Requirement, extras: set[str]) -> bool:
+    """Whether a read ahead follows this dependency: always unless its marker names an extra,
+    then when one of `extras` (asked for the project) makes the marker true. A guess: the
+    marker is evaluated for the running interpreter, and one that cannot be is not followed."""
+    marker = requirement.marker
+    if marker is None or "extra" not in str(marker):
+        return True
+    try:
+        return any(marker.evaluate({"extra": extra}) for extra in sorted(extras))
+    except (UndefinedComparison, UndefinedEnvironmentName, ValueError):
+        return False  # `python_version > "3.x"`: only this read ahead is lost
 
 
 @dataclass
@@ -268,6 +283,9 @@ class IndexClient:
         # (the walk back reads ahead along them).
         self._asked_releases: dict[str, set[Version]] = {}
         self._releases: dict[str, tuple[Version, ...]] = {}
+        # Per project: the extras a release read ahead asked for (their dependencies are read
+        # ahead too).
+        self._extras_ahead: dict[str, set[str]] = {}
 
     # ---------------------------------------------------------------- public API
 
@@ -889,13 +907,18 @@ class IndexClient:
             return
         read = self._read_metadata(file)
         if follow and not read.failures:
-            # Its dependencies' listings next (those of an extra only when asked for).
-            names = {
-                str(canonicalize_name(r.name))
-                for r in read.metadata.requires_dist
-                if r.marker is None or "extra" not in str(r.marker)
-            }
-            self._listings_ahead(sorted(names))
+            # Its dependencies' listings next; those of an extra when a release read ahead
+            # before asked for it (supabase-auth needs `pyjwt[crypto]`: cryptography, then
+            # cffi, then pycparser, a chain the resolver would otherwise start last).
+            with self._lock:
+                extras = self._extras_ahead.get(str(canonicalize_name(file.name)), set())
+            wanted = [r for r in read.metadata.requires_dist if _wanted_ahead(r, extras)]
+            with self._lock:
+                for r in wanted:
+                    if r.extras:
+                        name = str(canonicalize_name(r.name))
+                        self._extras_ahead.setdefault(name, set()).update(r.extras)
+            self._listings_ahead(sorted({str(canonicalize_name(r.name)) for r in wanted}))
 
     def _listings_ahead(self, projects: Sequence[str]) -> None:
         """Start reading these listings on the read-ahead threads, within the budget."""
