@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,13 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(tmp_path: Path)
     with pytest.raises(OSError):
         write_user_file(tmp_path / "missing" / "out.html", b"data")  # its folder must exist
     assert [p.name for p in tmp_path.iterdir()] == ["folder"]
+
+
+def test_a_folder_removed_after_a_write_is_made_again(tmp_path: Path) -> None:
+    # A language server keeps writing to its cache after the user removed the cache folder.
+    path = tmp_path / "cache" / "ab" / "entry"
+    write_atomic(path, b"one")
+    shutil.rmtree(tmp_path / "cache")
+    write_atomic(path, b"two")
+    assert path.read_bytes() == b"two"
+    assert os.listdir(path.parent) == ["entry"]

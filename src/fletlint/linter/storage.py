@@ -11,8 +11,24 @@ from pathlib import Path
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temp file beside `path`, then rename it into place (its folders made first).
     For fletlint's own files: private (0600), not synced to disk. Raises OSError."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _replace(path, data, prefix=".tmp-", suffix="", durable=False, mode=None)
+    folder = path.parent
+    if folder not in _made_folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        _made_folders.add(folder)
+    try:
+        _replace(path, data, prefix=".tmp-", suffix="", durable=False, mode=None)
+    except FileNotFoundError:
+        # The folder went away since (a cache removed by hand under a language server).
+        _made_folders.discard(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        _made_folders.add(folder)
+        _replace(path, data, prefix=".tmp-", suffix="", durable=False, mode=None)
+
+
+# Folders write_atomic made or found: a cold check writes thousands of cache files into a few
+# hundred folders, and asking the file system to make an existing one costs a system call
+# (and a lock on its parent) each time.
+_made_folders: set[Path] = set()
 
 
 def write_user_file(
