@@ -233,3 +233,21 @@ def test_an_extra_asked_for_by_a_release_read_ahead_brings_its_dependencies(
     pages = {r.path for r in index.requests_to("/simple/")}
     assert pages == {"/simple/app-x/", "/simple/lib/", "/simple/plain-dep/", "/simple/fast-dep/"}
     assert client.problems == ()
+
+
+def test_a_native_projects_newest_release_is_read_ahead_from_its_first_wheel(
+    make_index: Callable[..., LocalIndex], client_factory: ClientFactory, tmp_path: Path
+) -> None:
+    # cryptography has no pure wheel: its first wheel is what a desktop resolution reads, and
+    # its dependencies (cffi) are read ahead from it.
+    root = tmp_path / "native"
+    for tag in ("cp312-cp312-manylinux_2_17_x86_64", "cp312-cp312-macosx_11_0_arm64"):
+        build_wheel(root, "crypto-like", "2.0", tag=tag, requires_dist=["cffi-like"])
+    build_wheel(root, "crypto-like", "1.0", tag="cp312-cp312-macosx_11_0_arm64")
+    build_wheel(root, "cffi-like", "1.0")
+    index = make_index(root, pep658=False)
+    client = client_factory(index.url)
+    client.prefetch(["crypto-like"])
+    client.close()
+    first = next(f for f in client.listing("crypto-like").by_version[Version("2.0")])
+    assert _files_read(index) == {first.filename, wheel_filename("cffi-like", "1.0")}

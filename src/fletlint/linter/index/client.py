@@ -977,8 +977,12 @@ class IndexClient:
         listing = self.listing(project)
         newest = self._newer_releases(listing)
         if newest:
-            pure = [f for f in listing.by_version[newest[0]] if f.is_pure and not f.yanked]
-            self._read_ahead(pure[:1], follow=True)
+            wheels = [f for f in listing.by_version[newest[0]] if f.is_wheel and not f.yanked]
+            pure = [f for f in wheels if f.is_pure]
+            # A native project (cryptography): its first wheel, the one a desktop resolution
+            # reads (preferred_file), so that its dependencies (cffi, then pycparser) are read
+            # ahead too instead of after it.
+            self._read_ahead(pure[:1] or wheels[:1], follow=True)
         return listing
 
     def _newer_releases(self, listing: ProjectListing) -> tuple[Version, ...]:
