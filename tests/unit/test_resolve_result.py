@@ -5,11 +5,22 @@ from __future__ import annotations
 from typing import Any, cast
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from resolvelib.resolvers import Criterion
 from resolvelib.resolvers.resolution import _build_result
 from resolvelib.structs import RequirementInformation, State
 
-from fletlint.linter.resolve import Candidate, Wanted, reachable_pins
+from fletlint.linter.findings import Location
+from fletlint.linter.resolve import (
+    Candidate,
+    Edge,
+    Environment,
+    Resolution,
+    Wanted,
+    reachable_pins,
+)
+from fletlint.linter.sources.model import DeclaredRequirement
 
 
 def _state(pins: dict[str, list[str | None]]) -> State[Wanted, Candidate, str]:
@@ -52,3 +63,22 @@ def test_the_same_pins_as_resolvelib_where_it_answers() -> None:
     state = _state({"a": [None], "b": ["a"], "c": ["b", "x"], "x": ["e"], "e": []})
     assert reachable_pins(state) == _build_result(cast(Any, state)).mapping
     assert sorted(reachable_pins(state)) == ["a", "b", "c"]
+
+
+def test_chains_see_edges_added_after_a_chain_was_asked_for() -> None:
+    # chain_to indexes the edges once; a resolution being built gets more edges afterwards.
+    declared = DeclaredRequirement(
+        "a", Location("requirements.txt", 1), "requirements.txt", Requirement("a")
+    )
+    name = canonicalize_name
+    resolution = Resolution(Environment("t", "3.12", {}))
+    resolution.edges += [
+        Edge(None, name("a"), "a", declared),
+        Edge(name("a"), name("b"), "b", None),
+    ]
+    found = resolution.chain_to(name("b"))
+    assert found is not None and [e.child for e in found[1]] == ["a", "b"]
+    assert resolution.chain_to(name("c")) is None
+    resolution.edges.append(Edge(name("b"), name("c"), "c", None))
+    found = resolution.chain_to(name("c"))
+    assert found is not None and [e.child for e in found[1]] == ["a", "b", "c"]

@@ -634,6 +634,11 @@ class Resolution:
     budget: int = 0
     # Every project whose listing the resolution read: what a stored result depends on.
     consulted: tuple[NormalizedName, ...] = ()
+    # chain_to's index of `edges` by parent, and how many edges it covers (edges are only
+    # appended): the rules and the fixes ask for hundreds of chains in one resolution.
+    _children: tuple[int, dict[NormalizedName | None, list[Edge]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def ok(self) -> bool:
@@ -641,10 +646,15 @@ class Resolution:
 
     def chain_to(self, name: NormalizedName) -> tuple[DeclaredRequirement, list[Edge]] | None:
         """The shortest path from a declared requirement to `name` (breadth-first, stable order)."""
-        children: dict[NormalizedName | None, list[Edge]] = defaultdict(list)
-        for edge in self.edges:
-            children[edge.parent].append(edge)
-        frontier: list[tuple[Edge, list[Edge]]] = [(e, [e]) for e in children[None]]
+        known = self._children
+        if known is not None and known[0] == len(self.edges):
+            children = known[1]
+        else:
+            children = {}
+            for edge in self.edges:
+                children.setdefault(edge.parent, []).append(edge)
+            self._children = (len(self.edges), children)
+        frontier: list[tuple[Edge, list[Edge]]] = [(e, [e]) for e in children.get(None, ())]
         seen: set[NormalizedName] = set()
         while frontier:
             following: list[tuple[Edge, list[Edge]]] = []
@@ -654,7 +664,7 @@ class Resolution:
                 if edge.child in seen:
                     continue
                 seen.add(edge.child)
-                following.extend((e, [*path, e]) for e in children[edge.child])
+                following.extend((e, [*path, e]) for e in children.get(edge.child, ()))
             frontier = following
         return None
 
