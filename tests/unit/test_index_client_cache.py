@@ -31,8 +31,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def bodies_apart(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every body in a file of its own, as big project pages are (the test pages are small)."""
+    """Every body in a file of its own and every listing kept parsed, as big project pages
+    are (the test pages are small)."""
     monkeypatch.setattr(cache_module, "INLINE_BODY_BYTES", 0)
+    monkeypatch.setattr(client_module, "LISTING_STORE_MIN_BYTES", 0)
 
 
 def _files(folder: Path) -> dict[Path, tuple[int, int]]:
@@ -82,7 +84,11 @@ def test_a_304_reuses_the_stored_body_and_parsed_listing_without_rewriting_them(
 
 
 def test_a_page_that_changed_is_downloaded_and_parsed_again(
-    tmp_path: Path, make_index: MakeIndex, client_factory: ClientFactory, isolated_env: Path
+    tmp_path: Path,
+    make_index: MakeIndex,
+    client_factory: ClientFactory,
+    isolated_env: Path,
+    bodies_apart: None,
 ) -> None:
     root = tmp_path / "index"
     build_wheel(root, "anyio", "4.8.0")
@@ -101,6 +107,19 @@ def test_a_page_that_changed_is_downloaded_and_parsed_again(
     (request,) = index.requests
     assert request.is_conditional and request.status == 200
     assert len(_files(isolated_env / "listings-v2")) == 2  # one listing per page identity
+
+
+def test_a_small_page_is_parsed_again_instead_of_kept_parsed(
+    tmp_path: Path, make_index: MakeIndex, client_factory: ClientFactory, isolated_env: Path
+) -> None:
+    # A page under LISTING_STORE_MIN_BYTES costs less to parse than a file in the store.
+    root = tmp_path / "index"
+    build_wheel(root, "anyio", "4.8.0")
+    index = make_index(root)
+    first = client_factory(index.url).listing("anyio").files
+    assert not (isolated_env / "listings-v2").exists() or _files(isolated_env / "listings-v2") == {}
+    later = client_factory(index.url).listing("anyio").files
+    assert later == first
 
 
 def test_a_body_lost_after_its_header_was_read_is_fetched_again(
