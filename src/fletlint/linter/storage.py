@@ -13,15 +13,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     For fletlint's own files: private (0600), not synced to disk. Raises OSError."""
     folder = path.parent
     if folder not in _made_folders:
-        folder.mkdir(parents=True, exist_ok=True)
-        _made_folders.add(folder)
+        _make_folder(folder)
     try:
         _replace(path, data, prefix=".tmp-", suffix="", durable=False, mode=None)
     except FileNotFoundError:
-        # The folder went away since (a cache removed by hand under a language server).
-        _made_folders.discard(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        _made_folders.add(folder)
+        _make_folder(folder)  # gone since (a cache removed by hand under a language server)
         _replace(path, data, prefix=".tmp-", suffix="", durable=False, mode=None)
 
 
@@ -29,6 +25,11 @@ def write_atomic(path: Path, data: bytes) -> None:
 # hundred folders, and asking the file system to make an existing one costs a system call
 # (and a lock on its parent) each time.
 _made_folders: set[Path] = set()
+
+
+def _make_folder(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    _made_folders.add(folder)
 
 
 def write_user_file(

@@ -209,7 +209,8 @@ def _json_link(entry: object, number: int, page_url: str) -> Link | None:
 
 
 # An absolute http(s) URL with nothing urljoin/urldefrag would change: no fragment, query,
-# parameters, dot segments, backslashes or whitespace (they strip or normalise those).
+# parameters, backslashes or whitespace (they strip or normalise those; an absolute URL's dot
+# segments they leave as they are, and so does this).
 _PLAIN_URL = re.compile(
     r"https?://[A-Za-z0-9._~%:@!$&'()*+,=-]+(?:/[A-Za-z0-9_~%:@!$&'()*+,=.-]*)*\Z"
 )
