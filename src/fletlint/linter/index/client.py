@@ -108,13 +108,13 @@ RETRY_FIRST, RETRY_MAX = 1.0, 60.0
 #   release's own dependencies (and so on down), before the resolver gets there.
 # Bounded: READ_AHEAD_BUDGET guesses (files and listings) per check, so a hostile index cannot
 # make fletlint read unboundedly; a guess whose read fails is reported only if it is then used.
-# Pages smaller than this are parsed again rather than kept parsed in the listing store.
-LISTING_STORE_MIN_BYTES = 16 * 1024
-
 READ_AHEAD = 8
 READ_AHEAD_MAX = 32
 READ_AHEAD_BUDGET = 512
 READ_AHEAD_WORKERS = 12
+
+# Pages smaller than this are parsed again rather than kept parsed in the listing store.
+LISTING_STORE_MIN_BYTES = 16 * 1024
 
 T = TypeVar("T")
 
@@ -122,6 +122,10 @@ T = TypeVar("T")
 def _digest_key(sha256: str) -> str:
     """Where metadata the index gave this sha256 for is cached (beside entries keyed by URL)."""
     return "sha256:" + sha256
+
+
+def _sha256_of(digests: tuple[tuple[str, str], ...]) -> str | None:
+    return next((d for algo, d in digests if algo == "sha256"), None)
 
 
 def _wanted_ahead(requirement: Requirement, extras: set[str]) -> bool:
@@ -924,10 +928,8 @@ class IndexClient:
     def _read_one_ahead(self, file: DistFile, follow: bool = False) -> None:
         # Already on disk (a warm run): the resolver reads it itself at the cost of a file read;
         # reading it here would only cost the warm run a parse it may not need.
-        digest = self._metadata_sha256(file)
         if file.url.startswith("file:") or any(
-            self._pages.has_immutable(key, _METADATA_NS)
-            for key in ((_digest_key(digest), file.url) if digest else (file.url,))
+            self._pages.has_immutable(key, _METADATA_NS) for key in self._metadata_keys(file)
         ):
             return
         read = self._read_metadata(file)
@@ -1072,8 +1074,7 @@ class IndexClient:
     def _metadata_bytes(self, file: DistFile) -> bytes | None:
         if file.url.startswith("file:"):
             return self._local_metadata(file)
-        digest = self._metadata_sha256(file)
-        for key in (_digest_key(digest), file.url) if digest else (file.url,):
+        for key in self._metadata_keys(file):
             cached = self._pages.get_immutable(key, _METADATA_NS)
             if cached is not None:
                 self._count("cache_hits")
@@ -1099,18 +1100,25 @@ class IndexClient:
             # Stored once per sha256 the index gives for it (a release's phone wheels mostly
             # share their METADATA: 1,718 entries were 613 bodies in a check of 500 packages),
             # and only as bytes that hash to it; else under the file's own URL.
-            shared = digest is not None and hashlib.sha256(raw).hexdigest() == digest
-            key = _digest_key(digest) if shared and digest else file.url
+            digest = _sha256_of(self._metadata_digests(file))
+            key = file.url
+            if digest is not None and hashlib.sha256(raw).hexdigest() == digest:
+                key = _digest_key(digest)
             self._pages.put_immutable(key, _METADATA_NS, raw)
         return raw
 
-    def _metadata_sha256(self, file: DistFile) -> str | None:
-        """The sha256 the index gives for the file's PEP 658 metadata, if any."""
+    def _metadata_digests(self, file: DistFile) -> tuple[tuple[str, str], ...]:
+        """The digests the index gives for the file's PEP 658 metadata."""
         if not file.metadata_url:
-            return None
+            return ()
         with self._lock:
-            expected = self._metadata_hashes.get(file.metadata_url, ())
-        return next((d for algo, d in expected if algo == "sha256"), None)
+            return self._metadata_hashes.get(file.metadata_url, ())
+
+    def _metadata_keys(self, file: DistFile) -> tuple[str, ...]:
+        """Where the file's metadata may be cached: under the sha256 the index gives for it
+        (shared by the files with that digest), then under the file's own URL."""
+        digest = _sha256_of(self._metadata_digests(file))
+        return (_digest_key(digest), file.url) if digest else (file.url,)
 
     def _local_metadata(self, file: DistFile) -> bytes | None:
         if file.metadata_url:
@@ -1123,10 +1131,8 @@ class IndexClient:
         return metadata_from_archive(path, file.filename, file.name)
 
     def _pep658(self, file: DistFile) -> bytes | None:
-        assert file.metadata_url is not None
-        with self._lock:
-            expected = self._metadata_hashes.get(file.metadata_url, ())
-        digest = self._metadata_sha256(file)
+        expected = self._metadata_digests(file)
+        digest = _sha256_of(expected)
         if digest is None:
             return self._fetch_pep658(file, expected)
         # The same sha256 is the same bytes: another file's metadata, checked against that
