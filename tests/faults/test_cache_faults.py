@@ -35,10 +35,10 @@ DAMAGES: dict[str, Damage] = {
     "wrong-shape-pickle": lambda data: pickle.dumps(("not files", 42)),
     "json-list": lambda data: b"[1, 2, 3]",
 }
-# Per folder, the damages its format can suffer (each re-check of http-v2 costs downloads).
+# Per folder, the damages its format can suffer (each re-check of http-v3 costs downloads).
 FOLDERS = {
-    "http-v2": ("truncated", "garbage", "wrong-shape-json"),
-    "listings-v2": ("truncated", "garbage", "wrong-shape-pickle"),
+    "http-v3": ("truncated", "garbage", "wrong-shape-json"),
+    "listings-v3": ("truncated", "garbage", "wrong-shape-pickle"),
     "resolutions-v1": ("truncated", "empty", "json-list", "wrong-shape-json"),
     "imports-v1": ("truncated", "empty", "json-list", "wrong-shape-json"),
 }

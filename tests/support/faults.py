@@ -15,6 +15,7 @@ import contextlib
 import re
 import socket
 import struct
+import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -148,6 +149,22 @@ def slow(seconds: float = 1.0, *, before_headers: bool = False) -> Action:
             time.sleep(stall)
             handler.wfile.write(res.body[half:])
         _hang_up(handler, reset=False)
+
+    return act
+
+
+def together(barrier: threading.Barrier, met: list[bool], wait: float = 5.0) -> Action:
+    """Answer normally once every party of `barrier` has a request waiting (appends True to
+    `met`), or after `wait` seconds without them (appends False): whether requests were in
+    flight at the same time, told without timing them."""
+
+    def act(handler: BaseHTTPRequestHandler, _req: RecordedRequest, res: _Response) -> None:
+        try:
+            barrier.wait(min(wait, MAX_STALL))
+            met.append(True)
+        except threading.BrokenBarrierError:
+            met.append(False)
+        _send(handler, res.status, res.headers, res.body)
 
     return act
 

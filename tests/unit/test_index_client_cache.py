@@ -50,6 +50,23 @@ def _never(*args: object, **kwargs: object) -> object:
     raise AssertionError("called on a page that did not change")
 
 
+# ------------------------------------------------------------------------ layout
+
+
+def test_the_http_cache_and_the_listings_are_one_folder_each(
+    pypi_index: LocalIndex, client_factory: ClientFactory, isolated_env: Path, bodies_apart: None
+) -> None:
+    # No fan-out folders: on a cold check, making them cost more kernel time than the files.
+    client = client_factory(pypi_index.url)
+    client.prefetch(["anyio", "httpx", "pydantic", "pydantic-core"])
+    client.metadata(client.listing("anyio").files[0])
+    client.close()  # its reads ahead written too
+    for folder in ("http-v3", "listings-v3"):
+        entries = list((isolated_env / folder).iterdir())
+        assert len(entries) >= 4
+        assert all(e.is_file() for e in entries), folder
+
+
 # ------------------------------------------------------------------------ revalidation
 
 
@@ -61,8 +78,8 @@ def test_a_304_reuses_the_stored_body_and_parsed_listing_without_rewriting_them(
     bodies_apart: None,
 ) -> None:
     first = client_factory(pypi_index.url).listing("pydantic-core")
-    listings = _files(isolated_env / "listings-v2")
-    bodies = {p: s for p, s in _files(isolated_env / "http-v2").items() if "." in p.name}
+    listings = _files(isolated_env / "listings-v3")
+    bodies = {p: s for p, s in _files(isolated_env / "http-v3").items() if "." in p.name}
     assert len(listings) == 1 and len(bodies) == 1
     pypi_index.clear_requests()
 
@@ -78,8 +95,8 @@ def test_a_304_reuses_the_stored_body_and_parsed_listing_without_rewriting_them(
     assert request.is_conditional and request.status == 304
     assert "if-none-match" in request.headers and "if-modified-since" in request.headers
     assert later.stats.not_modified == 1 and later.stats.conditional_requests == 1
-    assert _files(isolated_env / "listings-v2") == listings  # not parsed, not written again
-    after = {p: s for p, s in _files(isolated_env / "http-v2").items() if "." in p.name}
+    assert _files(isolated_env / "listings-v3") == listings  # not parsed, not written again
+    after = {p: s for p, s in _files(isolated_env / "http-v3").items() if "." in p.name}
     assert after == bodies  # only the small header was written
 
 
@@ -106,7 +123,7 @@ def test_a_page_that_changed_is_downloaded_and_parsed_again(
     ]
     (request,) = index.requests
     assert request.is_conditional and request.status == 200
-    assert len(_files(isolated_env / "listings-v2")) == 2  # one listing per page identity
+    assert len(_files(isolated_env / "listings-v3")) == 2  # one listing per page identity
 
 
 def test_a_small_page_is_parsed_again_instead_of_kept_parsed(
@@ -117,7 +134,7 @@ def test_a_small_page_is_parsed_again_instead_of_kept_parsed(
     build_wheel(root, "anyio", "4.8.0")
     index = make_index(root)
     first = client_factory(index.url).listing("anyio").files
-    assert not (isolated_env / "listings-v2").exists() or _files(isolated_env / "listings-v2") == {}
+    assert not (isolated_env / "listings-v3").exists() or _files(isolated_env / "listings-v3") == {}
     later = client_factory(index.url).listing("anyio").files
     assert later == first
 
@@ -128,7 +145,7 @@ def test_a_body_lost_after_its_header_was_read_is_fetched_again(
     first = client_factory(pypi_index.url).listing("anyio")
     # Another process pruned the body and the parsed listing, not the header.
     for path in _files(isolated_env):
-        if "listings-v2" in path.parts or ("http-v2" in path.parts and "." in path.name):
+        if "listings-v3" in path.parts or ("http-v3" in path.parts and "." in path.name):
             path.unlink()
     pypi_index.clear_requests()
     later = client_factory(pypi_index.url)
@@ -225,16 +242,17 @@ def test_pruning_keeps_each_cache_within_its_bound(
         filler.prefetch(names)
         filler.metadata(filler.listing("anyio").files[0])
         # Closed with the default bounds: nothing this small is pruned.
-    unbounded_http = _size(isolated_env / "http-v2")
-    unbounded_listings = _size(isolated_env / "listings-v2")
+    unbounded_http = _size(isolated_env / "http-v3")
+    unbounded_listings = _size(isolated_env / "listings-v3")
     assert unbounded_http and unbounded_listings
-    (isolated_env / "http-v1" / "ab").mkdir(parents=True)  # an older format's leftovers
-    (isolated_env / "http-v1" / "ab" / "entry").write_bytes(b"old")
+    for retired in ("http-v1", "http-v2", "listings-v2"):  # older formats' leftovers
+        (isolated_env / retired / "ab").mkdir(parents=True)
+        (isolated_env / retired / "ab" / "entry").write_bytes(b"old")
     # One stale entry, far beyond the age bound; and a temp file a crash left.
     # Not anyio's listing: the client below reads that one back, which marks it used.
     old = next(
         p
-        for p in sorted((isolated_env / "listings-v2").rglob("*"))
+        for p in sorted((isolated_env / "listings-v3").rglob("*"))
         if p.is_file() and b"anyio" not in p.read_bytes()
     )
     long_ago = time.time() - 90 * 86400
@@ -253,18 +271,18 @@ def test_pruning_keeps_each_cache_within_its_bound(
     client = IndexClient([make_source(pypi_index.url)], cache_dir=isolated_env, cache_bounds=bounds)
     client.listing("anyio")
     client.close()  # prunes: the first close of this cache folder in this process
-    assert 0 < _size(isolated_env / "http-v2") <= bounds.http_bytes
-    assert 0 < _size(isolated_env / "listings-v2") <= bounds.listing_bytes
+    assert 0 < _size(isolated_env / "http-v3") <= bounds.http_bytes
+    assert 0 < _size(isolated_env / "listings-v3") <= bounds.listing_bytes
     assert not old.exists() and not crash.exists()
-    assert not (isolated_env / "http-v1").exists()
+    assert not any((isolated_env / r).exists() for r in ("http-v1", "http-v2", "listings-v2"))
     # Every header left has its body: a header and its body go together.
-    for header in (isolated_env / "http-v2").rglob("*"):
+    for header in (isolated_env / "http-v3").rglob("*"):
         if header.is_file() and "." not in header.name:
             body = json.loads(header.read_bytes().partition(b"\n")[0])["body"]
             assert body is None or (header.parent / body).is_file()
 
     # Once per process, and once per `prune_every` across processes (the stamp).
-    assert cache_module.prune(isolated_env, {"listings-v2": 0}, bounds) is False
+    assert cache_module.prune(isolated_env, {"listings-v3": 0}, bounds) is False
     assert (isolated_env / "pruned-v1").is_file()
     # What was pruned is a miss, nothing worse.
     with IndexClient([make_source(pypi_index.url)], cache_dir=isolated_env) as later:
@@ -274,11 +292,11 @@ def test_pruning_keeps_each_cache_within_its_bound(
 
 def test_the_prune_stamp_spares_the_next_processes(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    entry = cache / "listings-v2" / "ab" / "abcd"
+    entry = cache / "listings-v3" / "abcd"
     entry.parent.mkdir(parents=True)
     entry.write_bytes(b"x" * 100)
     (cache / "pruned-v1").write_bytes(b"")  # another process pruned a moment ago
-    assert cache_module.prune(cache, {"listings-v2": 0}, CacheBounds()) is False
+    assert cache_module.prune(cache, {"listings-v3": 0}, CacheBounds()) is False
     assert entry.exists()
 
 

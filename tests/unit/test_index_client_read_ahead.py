@@ -8,6 +8,7 @@ metadata read is a request to `/files/`, so the index's log shows what was read 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -251,3 +252,25 @@ def test_a_native_projects_newest_release_is_read_ahead_from_its_first_wheel(
     client.close()
     first = next(f for f in client.listing("crypto-like").by_version[Version("2.0")])
     assert _files_read(index) == {first.filename, wheel_filename("cffi-like", "1.0")}
+
+
+def test_a_listing_read_ahead_asks_every_index_side_by_side(
+    make_index: Callable[..., LocalIndex], client_factory: ClientFactory, tmp_path: Path
+) -> None:
+    # One after the other, each listing of a chain read ahead (realtime, pydantic,
+    # pydantic-core) waited for two round trips. Both indexes' lib pages must be asked for
+    # before either answers.
+    first, second = tmp_path / "first", tmp_path / "second"
+    build_wheel(first, "app-x", "1.0", requires_dist=["lib"])
+    build_wheel(first, "lib", "1.0")
+    build_wheel(second, "lib", "1.0", tag="cp312-cp312-android_24_arm64_v8a")
+    barrier, met = threading.Barrier(2), []
+    indexes = [make_index(root, pep658=False) for root in (first, second)]
+    for index in indexes:
+        Faults().on("/simple/lib/$", faults.together(barrier, met)).install(index)
+    client = client_factory(*(index.url for index in indexes))
+    client.prefetch(["app-x"])
+    client.close()
+    # The read ahead's pair, then the listing's revalidations (the test indexes say max-age=0).
+    assert met == [True] * 4
+    assert {f.index for f in client.listing("lib").files} == {i.url for i in indexes}

@@ -966,19 +966,27 @@ class IndexClient:
         """A guess: the pages are fetched into the HTTP cache first, and only when every index
         answered (or was already known to be down) is the listing read and kept. A failure here
         is nobody's business: if the resolver needs the project, its own read says so."""
-        for source in self.sources:
-            if source.kind != "simple" or source.url.startswith("file:"):
-                continue
+        remote = [s for s in self.sources if s.kind == "simple" and not s.url.startswith("file:")]
+        # Side by side, as `_from_every_source` asks them: one after the other, every listing
+        # of a chain read ahead (realtime, pydantic, pydantic-core) waited for two round trips.
+        others = [self._pages_pool.submit(self._page_ahead, s, project) for s in remote[1:]]
+        answered = [self._page_ahead(s, project) for s in remote[:1]]
+        answered += [future.result() for future in others]
+        if all(answered):
+            self._listing_and_newest(project)
+
+    def _page_ahead(self, source: IndexSource, project: str) -> bool:
+        """Fetch a source's page into the HTTP cache; False when it failed and the source is
+        not known to be down (its listing would then be a guess kept for the whole check)."""
+        with self._lock:
+            if source.url in self._dead or project in self._listings.futures:
+                return True
+        try:
+            self._pages.get(urljoin(source.url, project + "/"), ACCEPT_SIMPLE)
+        except (SourceError, NotCached, OSError, ValueError):
             with self._lock:
-                if source.url in self._dead or project in self._listings.futures:
-                    continue
-            try:
-                self._pages.get(urljoin(source.url, project + "/"), ACCEPT_SIMPLE)
-            except (SourceError, NotCached, OSError, ValueError):
-                with self._lock:
-                    if source.url not in self._dead:
-                        return
-        self._listing_and_newest(project)
+                return source.url in self._dead
+        return True
 
     def _listing_and_newest(self, project: str) -> ProjectListing:
         """A listing asked for because a release depends on the project: its newest release

@@ -17,14 +17,14 @@ from typing import cast
 from fletlint.linter.index.model import DistFile
 from fletlint.linter.storage import store_in_cache
 
-LISTINGS_FOLDER = "listings-v2"
+LISTINGS_FOLDER = "listings-v3"  # one folder: see cache.py, HTTP_FOLDER
 _FORMAT = 3
 # A page's files and the PEP 658 metadata hashes of those files (by metadata URL).
 ParsedListing = tuple[list[DistFile], dict[str, tuple[tuple[str, str], ...]]]
 
 
 class ListingStore:
-    """Parsed listings under `cache_dir/listings-v2`; without a cache folder, a store of none."""
+    """Parsed listings under `cache_dir/listings-v3`; without a cache folder, a store of none."""
 
     def __init__(self, cache_dir: Path | None) -> None:
         self.folder = Path(cache_dir) / LISTINGS_FOLDER if cache_dir is not None else None
@@ -36,7 +36,7 @@ class ListingStore:
         return digest.hexdigest()
 
     def _path(self, key: str) -> Path | None:
-        return self.folder / key[:2] / key if self.folder is not None else None
+        return self.folder / key if self.folder is not None else None
 
     def read(self, key: str) -> ParsedListing | None:
         path = self._path(key)
