@@ -264,7 +264,7 @@ def test_a_listing_read_ahead_asks_every_index_side_by_side(
     build_wheel(first, "app-x", "1.0", requires_dist=["lib"])
     build_wheel(first, "lib", "1.0")
     build_wheel(second, "lib", "1.0", tag="cp312-cp312-android_24_arm64_v8a")
-    barrier, met = threading.Barrier(2), []
+    barrier, met = threading.Barrier(2), list[bool]()
     indexes = [make_index(root, pep658=False) for root in (first, second)]
     for index in indexes:
         Faults().on("/simple/lib/$", faults.together(barrier, met)).install(index)
