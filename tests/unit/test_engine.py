@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from fletlint.linter import modules
 from fletlint.linter.engine import Linter, Settings
 from fletlint.linter.findings import Severity
 from fletlint.linter.index.model import ProjectListing
@@ -134,3 +139,30 @@ def test_a_marker_that_tells_desktops_apart_resolves_them_apart(
     assert "colorama" in desktops[("ios", "x86_64")].packages
     for machine in (("android", "aarch64"), ("android", "armv7l"), ("ios", "arm64")):
         assert "colorama" not in desktops[machine].packages
+
+
+def test_the_installed_distributions_are_read_on_a_thread_of_their_own_once(
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Read while the resolutions run, not after them when FL101 needs them; and once.
+    readers: list[str] = []
+
+    @functools.lru_cache(maxsize=1)
+    def read() -> dict[str, tuple[str, ...]]:
+        readers.append(threading.current_thread().name)
+        return {"fancy_mod": ("Fancy-Dist",)}
+
+    monkeypatch.setattr(modules, "_read_host_distributions", read)
+    (tmp_path / "requirements.txt").write_text("anyio\n")
+    with Linter(_settings(pypi_index, flet_index), checks_again=False) as linter:
+        no_app = linter.check(tmp_path / "requirements.txt")
+        assert readers == []  # no app code: nothing to explain
+        (tmp_path / "main.py").write_text("import anyio\nimport fancy_mod\n")
+        report = linter.check(tmp_path)
+    assert readers == ["fletlint-host"]
+    [finding] = [f for f in report.findings if f.code == "FL101"]
+    assert "declare fancy-dist" in " ".join(finding.notes)  # the host's answer
+    assert not [f for f in no_app.findings if f.code == "FL101"]

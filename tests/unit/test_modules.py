@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import threading
+from collections.abc import Mapping
+
+import pytest
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from fletlint.linter import modules
 from fletlint.linter.index.model import DistFile
 from fletlint.linter.modules import ModuleIndex, modules_of_wheel, provides
 from fletlint.linter.resolve import ResolvedPackage
@@ -85,3 +91,31 @@ def test_hint_names_the_distribution_to_declare() -> None:
     assert index.hint("google.protobuf.message") == "protobuf"
     assert index.hint("magic") == "python-magic"
     assert index.hint("some_pkg.sub") == "some-pkg"
+
+
+def test_the_installed_distributions_are_read_once_when_asked_from_two_threads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The check starts reading them on a thread of its own; FL101 may ask before it is done.
+    reads: list[int] = []
+    started, go_on = threading.Event(), threading.Event()
+
+    @functools.lru_cache(maxsize=1)
+    def read() -> dict[str, tuple[str, ...]]:
+        reads.append(1)
+        started.set()
+        go_on.wait(5)
+        return {"fancy_mod": ("Fancy-Dist",)}
+
+    monkeypatch.setattr(modules, "_read_host_distributions", read)
+    first = threading.Thread(target=modules.host_distributions)
+    first.start()
+    assert started.wait(5)
+    answers: list[Mapping[str, tuple[str, ...]]] = []
+    second = threading.Thread(target=lambda: answers.append(modules.host_distributions()))
+    second.start()
+    go_on.set()
+    first.join(5)
+    second.join(5)
+    assert reads == [1]
+    assert answers == [{"fancy_mod": ("Fancy-Dist",)}]

@@ -26,6 +26,7 @@ from fletlint.linter.index.client import IndexClient
 from fletlint.linter.index.model import ClientStats, DistFile, IndexProblem, IndexSource
 from fletlint.linter.index.pipconfig import PipConfigError, PipIndexConfig, read_pip_index_config
 from fletlint.linter.index.urls import make_source, redact_text
+from fletlint.linter.modules import start_reading_host_distributions
 from fletlint.linter.observed import IndexProbes, saw_file
 from fletlint.linter.recent_resolutions import RecentResolutions
 from fletlint.linter.report_store import ListingsRead, ReportStore, files_read, report_inputs
@@ -352,6 +353,8 @@ class Linter:
         previous = reports.load(inputs, client) if inputs is not None else None
         # Begun now: files not parsed before are parsed while the resolutions run.
         scanning = self._imports.start(*app) if previous is None else None
+        if scanning is not None and app[3]:
+            start_reading_host_distributions()  # FL101 explains the app's imports with them
         reads = ListingsRead(client.listing)  # what the stored report is valid for
 
         store = ResolutionStore(self.cache_dir() / "resolutions-v1")

@@ -14,6 +14,7 @@ imports no guess explains.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
@@ -111,9 +112,27 @@ def provides(module: str, provided: frozenset[str]) -> bool:
     return any(prefix in provided for prefix in _prefixes(module))
 
 
-@lru_cache(maxsize=1)
 def host_distributions() -> Mapping[str, tuple[str, ...]]:
-    """Top-level import names → distributions installed in fletlint's own environment."""
+    """Top-level import names → distributions installed in fletlint's own environment.
+    Read once per process; a caller while another thread reads them waits for that read."""
+    with _host_read:
+        return _read_host_distributions()
+
+
+def start_reading_host_distributions() -> None:
+    """Read them on a thread of their own: a check whose app imports something needs them
+    after its resolutions (FL101), and read then they cost the check's end 0.1 s (the METADATA
+    and RECORD of every installed distribution); read now, they overlap the first pages' wait."""
+    if _read_host_distributions.cache_info().currsize:
+        return  # read already (a language server's later checks)
+    threading.Thread(target=host_distributions, name="fletlint-host", daemon=True).start()
+
+
+_host_read = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _read_host_distributions() -> Mapping[str, tuple[str, ...]]:
     import importlib.metadata  # 1 MB imported: only for an import nothing else explains
 
     try:
