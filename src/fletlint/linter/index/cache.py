@@ -35,8 +35,8 @@ _FORMAT = 2
 HTTP_FOLDER = "http-v3"
 # The HTTP cache and the parsed-listing store keep their files in one folder each, without the
 # fan-out of two hex digits they had (http-v2, listings-v2): a cold check made 170 folders, and on
-# ext4, under the check's threads, making a folder and the first files in it cost about 1 ms of
-# kernel time each (cold example: the cache's writes 0.56 -> 0.25 s of CPU). A folder of 100,000
+# ext4, under the check's threads, making one cost about 1 ms of kernel time (cold example, three
+# alternated pairs: the cache's writes 0.53-0.61 -> 0.35-0.52 s of CPU). A folder of 100,000
 # entries is no burden to ext4, APFS or NTFS, and the caches are pruned (CacheBounds).
 # Bodies up to this size stay in their header file: one read for metadata and small pages.
 INLINE_BODY_BYTES = 32 * 1024
