@@ -137,8 +137,7 @@ class FixContext:
                 )
                 if chosen is None:
                     continue
-                with self._lock:
-                    packages = {c.name: proven.package(c) for c in chosen.values()}
+                packages = {c.name: c.as_package() for c in chosen.values()}
                 verdict = Resolution(env, packages)
                 # A repaired solution is a new one: the trial's other targets are answered
                 # from it.
