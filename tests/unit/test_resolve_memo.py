@@ -305,6 +305,10 @@ def test_a_candidate_is_one_package_for_every_verdict_built_from_it(tmp_path: Pa
     shared = one.packages.keys() & two.packages.keys()
     assert {"app", "core"} <= shared
     assert all(one.packages[n] is two.packages[n] for n in shared)
+    candidates = list(memos.for_env(ENV).files.candidates.values())
+    assert all(
+        any(one.packages[n] is c.as_package() for c in candidates if c.name == n) for n in shared
+    )
     candidate = Candidate(canonicalize_name("core"), Version("2.0"), frozenset(), ())
     assert candidate.as_package() is candidate.as_package()
     assert candidate.as_package() == ResolvedPackage(canonicalize_name("core"), Version("2.0"), ())

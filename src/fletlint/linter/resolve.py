@@ -936,9 +936,7 @@ def _resolve(
     resolution.consulted = provider.consulted
     for candidate in pinned.values():
         if candidate.name not in resolution.packages or not candidate.extras:
-            resolution.packages[candidate.name] = ResolvedPackage(
-                candidate.name, candidate.version, candidate.files
-            )
+            resolution.packages[candidate.name] = candidate.as_package()
     for identifier, criterion in state.criteria.items():
         child = canonicalize_name(identifier.split("[")[0])
         # Declared requirements come first in a criterion (they are added before any pin), in

@@ -22,8 +22,8 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 # Folders write_atomic made or found: a cold check writes thousands of cache files into a few
-# hundred folders, and asking the file system to make an existing one costs a system call
-# (and a lock on its parent) each time.
+# folders, and asking the file system to make an existing one costs a system call (and a lock on
+# its parent) each time.
 _made_folders: set[Path] = set()
 
 
