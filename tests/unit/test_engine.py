@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 
-from fletlint.linter import modules
+from fletlint.linter import engine, modules
 from fletlint.linter.engine import Linter, Settings
 from fletlint.linter.findings import Severity
 from fletlint.linter.index.model import ProjectListing
 from fletlint.linter.recent_resolutions import RecentResolutions
 from fletlint.linter.resolve import Resolution
+from fletlint.linter.resolve import resolve as linter_resolve
 from tests.support.index_server import LocalIndex
 
 
@@ -166,3 +167,37 @@ def test_the_installed_distributions_are_read_on_a_thread_of_their_own_once(
     [finding] = [f for f in report.findings if f.code == "FL101"]
     assert "declare fancy-dist" in " ".join(finding.notes)  # the host's answer
     assert not [f for f in no_app.findings if f.code == "FL101"]
+
+
+def test_a_target_s_reads_for_the_fixes_start_when_its_resolutions_end(
+    tmp_path: Path,
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Not when the last target's end: the iOS phones' resolutions here wait until the Android
+    # targets' reads ahead were started (told by an event, without timing them).
+    android_warmed = threading.Event()
+    waited: list[bool] = []
+    warmed: list[str] = []
+    warm = engine._warm_phone_releases
+    resolve = linter_resolve
+
+    def warm_and_tell(client: Any, results: Any) -> None:
+        warmed.extend(r.target.name for r in results)
+        if any(r.target.platform == "android" for r in results):
+            android_warmed.set()
+        warm(client, results)
+
+    def resolve_after_android(client: Any, env: Any, *args: Any, **kwargs: Any) -> Resolution:
+        if env.constrained and env.key.startswith("ios"):
+            waited.append(android_warmed.wait(5.0))
+        return resolve(client, env, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "_warm_phone_releases", warm_and_tell)
+    monkeypatch.setattr(engine, "resolve", resolve_after_android)
+    (tmp_path / "requirements.txt").write_text("anyio\n")
+    with Linter(_settings(pypi_index, flet_index), checks_again=False) as linter:
+        report = linter.check(tmp_path / "requirements.txt")
+    assert waited == [True] * 3
+    assert sorted(warmed) == sorted(t.name for t in report.targets)  # each target once

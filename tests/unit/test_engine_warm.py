@@ -1,18 +1,20 @@
-"""The check reads ahead what the fixes' trials will ask on the desktop."""
+"""The check reads ahead what the fixes' trials will ask."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from packaging.tags import Tag
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from fletlint.linter.analysis import TargetResult
+from fletlint.linter.analysis import Analysis, TargetResult
 from fletlint.linter.engine import _environment, _warm_phone_releases
 from fletlint.linter.index.model import CoreMetadata, DistFile, ProjectListing
 from fletlint.linter.resolve import Resolution, ResolvedPackage
+from fletlint.linter.rules.fl105_pure_wheel_shadows_native import _read_pin_ahead
 from fletlint.linter.sources.model import ProjectSpec
 from fletlint.linter.targets import Target
 
@@ -79,3 +81,49 @@ def test_a_release_the_phone_gets_instead_is_read_for_the_desktop() -> None:
     _warm_phone_releases(index, [TargetResult(ANDROID, phone_env, phone, desktop)])
     # 2.33's file the desktop would read (its first wheel: any fits there), nothing for `same`.
     assert index.warmed == [index.files[0].filename]
+
+
+def _pure(name: str, version: str) -> DistFile:
+    return DistFile(
+        filename=f"{name}-{version}-py3-none-any.whl",
+        url=f"https://files.invalid/{name}-{version}-py3-none-any.whl",
+        index="test",
+        name=name,
+        version=Version(version),
+        is_wheel=True,
+        tags=frozenset({Tag("py3", "none", "any")}),
+    )
+
+
+def test_the_release_fl105_pins_is_read_for_every_phone_and_desktop_before_its_fix() -> None:
+    """FL105's fix pins the newest older release with a native build for every target of the
+    finding (1.5 here: 1.8 has no Android wheel); its trials then read that release's metadata
+    on each phone and desktop. The rule starts those reads when it reports the finding."""
+    lib = canonicalize_name("lib")
+    files = (
+        _pure("lib", "2.0"),
+        _wheel("lib", "1.8", "macosx_11_0_arm64"),
+        _wheel("lib", "1.5", "android_24_arm64_v8a"),
+        _wheel("lib", "1.5", "macosx_11_0_arm64"),
+        _wheel("lib", "1.0", "android_24_arm64_v8a"),
+    )
+
+    class Index(_Index):
+        def listing(self, name: str) -> ProjectListing:
+            return ProjectListing(name, files if name == "lib" else ())
+
+    index = Index()
+    project = ProjectSpec(root=Path("app"), requirements=())
+    phone_env = _environment(ANDROID, project, constrained=True)
+    desktop_env = _environment(ANDROID, project, constrained=False)
+    chosen = {lib: ResolvedPackage(lib, Version("2.0"), files[:1])}
+    result = TargetResult(
+        ANDROID, phone_env, Resolution(phone_env, chosen), Resolution(desktop_env, chosen)
+    )
+    analysis = Analysis(project, (ANDROID,), [result], (), index.listing, source=index)
+    _read_pin_ahead(analysis, "lib", Version("2.0"), [result])
+    # The phone reads 1.5's Android wheel; the desktop its first wheel (any fits there).
+    assert index.warmed == [files[2].filename]
+    # Without an index nothing is read ahead (and nothing fails).
+    _read_pin_ahead(replace(analysis, source=None), "lib", Version("2.0"), [result])
+    assert index.warmed == [files[2].filename]

@@ -343,6 +343,14 @@ def preferred_file(files: Sequence[DistFile], env: Environment) -> DistFile:
     return wheels[0] if wheels else files[0]
 
 
+def release_file(files: Iterable[DistFile], version: Version, env: Environment) -> DistFile | None:
+    """The file whose metadata `env` reads for `version` (`preferred_file` of those that fit,
+    yanked ones too: a pin may select one); None when none fits. What to read ahead of a trial
+    that will take this release."""
+    fitting = [f for f in files if f.version == version and file_fits(f, env, allow_yanked=True)]
+    return preferred_file(fitting, env) if fitting else None
+
+
 def extras_of(requirement: Requirement) -> frozenset[str]:
     """A requirement's extras, normalized (the shared EMPTY when it has none)."""
     if not requirement.extras:
