@@ -83,10 +83,10 @@ def test_a_machine_format_check_never_imports_rich(
     assert child["code"] == 1, out
     assert child["rich_importers"] == []
     assert "rich" not in child["modules"]
-    # httpx would import its command line (click, rich, pygments), installed beside the test
-    # tools as they may be beside fletlint: the client keeps it from doing so.
-    assert "httpx" in child["modules"]
-    assert not {"click", "pygments"} & set(child["modules"])
+    # The requests are the standard library's (`transport`): no HTTP package, and none of the
+    # command-line packages httpx would load when installed (click, pygments).
+    assert "fletlint.linter.index.transport" in child["modules"]
+    assert not {"httpx", "httpcore", "click", "pygments"} & set(child["modules"])
     if fmt == "github":
         assert "::error" in out
     else:
@@ -101,9 +101,10 @@ def test_a_warm_check_imports_no_http_client(
     app = project(tmp_path / "app", "# app\npydantic==2.12.5\nonlysdist==1.0.0\n")
     argv = ["check", str(app), "--format", "json", *index_args(pypi_index, flet_index), *ARGS]
     cold, cold_out = run_child(tmp_path, *argv)
-    assert "httpx" in cold["modules"]  # the probe: the first run reads the indexes
+    transport = "fletlint.linter.index.transport"
+    assert transport in cold["modules"]  # the probe: the first run reads the indexes
     warm, warm_out = run_child(tmp_path, *argv)  # the same cache, inside its freshness window
-    assert "httpx" not in warm["modules"]
+    assert transport not in warm["modules"]
     assert (warm["code"], json.loads(warm_out)["findings"]) == (
         cold["code"],
         json.loads(cold_out)["findings"],

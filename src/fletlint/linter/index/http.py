@@ -3,9 +3,10 @@
 `HttpSession.fetch` reads a response whole as a stream cut at its limit (decompressed bytes
 counted), follows redirects itself (refusing a credentialed request that leaves its host), sends
 Basic auth per host as pip does (netrc and keyring after a 401), and keeps the request and check
-deadlines. httpx is imported on the first request only: a warm run answered by the cache never
-pays for it. A host that could not be connected to is remembered on disk (`UnreachableHosts`), so
-that the next process does not wait on DNS again.
+deadlines. The connections are `transport`'s (the standard library's `http.client`); TLS is set
+up on the first https request only: a warm run answered by the cache never pays for it. A host
+that could not be connected to is remembered on disk (`UnreachableHosts`), so that the next
+process does not wait on DNS again.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import json
 import netrc
 import os
-import sys
 import threading
 import time
 import zlib
@@ -36,16 +36,7 @@ from fletlint.linter.index.urls import (
 from fletlint.linter.storage import store_in_cache
 
 if TYPE_CHECKING:
-    import httpx
-
-
-def _without_httpx_cli() -> None:
-    """Call before `import httpx`: httpx imports its command line (click, rich, pygments: 5 MB
-    and 50 ms) whenever those are installed, and fletlint never runs it. A None in sys.modules
-    makes that import fail, which httpx expects (it then defines a stub `httpx.main`)."""
-    if "httpx" not in sys.modules:
-        sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
-
+    from fletlint.linter.index.transport import Transport
 
 _REDIRECTS = (301, 302, 303, 307, 308)
 # How long a host that could not be connected to (DNS, refused, connect timeout) is not asked
@@ -70,7 +61,7 @@ class TooLarge(SourceError):
 @dataclass(frozen=True)
 class Fetched:
     """A response read whole, within its limits. `url` is the final, credential-free URL;
-    `headers` is httpx's case-insensitive mapping."""
+    `headers` is case-insensitive."""
 
     status: int
     reason: str
@@ -275,7 +266,7 @@ class HttpSession:
         self.request_deadline, self.check_deadline = limits.deadlines(timeout)
         self.check_started = time.monotonic()
         self._lock = threading.Lock()
-        self._client: httpx.Client | None = None
+        self._transport: Transport | None = None
 
     def begin_check(self) -> None:
         self.check_started = time.monotonic()
@@ -286,29 +277,18 @@ class HttpSession:
         return self._unreachable.record(netloc_of(url))
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
+        if self._transport is not None:
+            self._transport.close()
 
-    def _http(self) -> httpx.Client:
-        """Made on first use: a warm run answered by the cache never imports httpx nor pays
-        for TLS set-up."""
+    def _connections(self) -> Transport:
+        """Made on first use: a warm run answered by the cache never loads the transport nor
+        pays for TLS set-up."""
+        from fletlint.linter.index.transport import Transport
+
         with self._lock:
-            if self._client is None:
-                _without_httpx_cli()
-                import httpx
-
-                self._client = httpx.Client(
-                    http1=True,
-                    http2=False,
-                    timeout=httpx.Timeout(self._timeout, connect=min(self._timeout, 5.0)),
-                    limits=httpx.Limits(max_connections=16, max_keepalive_connections=16),
-                    # Followed by `fetch`, which refuses a credentialed index leaving its host.
-                    follow_redirects=False,
-                    headers={"User-Agent": "fletlint"},
-                    # One retry for failed connects only: a hiccup should not declare an index down.
-                    transport=httpx.HTTPTransport(retries=1),
-                )
-            return self._client
+            if self._transport is None:
+                self._transport = Transport()
+            return self._transport
 
     def fetch(
         self, url: str, headers: dict[str, str], *, limit: int, what: str | None = None
@@ -342,7 +322,12 @@ class HttpSession:
             redirects += 1
             if redirects > self._limits.redirects:
                 raise SourceError(f"{what}: more than {self._limits.redirects} redirects")
-            target = urljoin(current, fetched.headers["location"])
+            try:
+                target = urljoin(current, fetched.headers["location"])
+            except ValueError as exc:  # `http://[::1/x`: no URL at all
+                raise SourceError(
+                    f"{what} redirects to an unusable URL: invalid URL in location header ({exc})"
+                ) from None
             try:
                 check_url(target)
             except InvalidURLError as exc:
@@ -381,21 +366,27 @@ class HttpSession:
             # Not asked again: the same words as when the connection failed.
             self._count("unreachable_skipped")
             raise SourceError(f"cannot reach {what}: {known}")
-        _without_httpx_cli()
-        import httpx
+        from fletlint.linter.index.transport import (
+            ConnectFailed,
+            TransportError,
+            TransportTimeout,
+            basic_authorization,
+        )
 
         ends = min(started + self.request_deadline, now + check_left)
-        auth = httpx.BasicAuth(*creds) if creds else None
+        if creds:
+            headers = {**headers, "Authorization": basic_authorization(*creds)}
         self._count("requests")
         try:
             wait_at_most = max(0.05, min(self._timeout, ends - now))
-            timeout = httpx.Timeout(wait_at_most, connect=min(wait_at_most, 5.0))
-            client = self._http()
-            with client.stream("GET", url, headers=headers, auth=auth, timeout=timeout) as r:
+            r = self._connections().get(
+                url, headers, timeout=wait_at_most, connect_timeout=min(wait_at_most, 5.0)
+            )
+            try:
                 self._unreachable.forget(host)  # it answered: later processes may ask it
-                if r.status_code != 200 and r.status_code != 206:
+                if r.status != 200 and r.status != 206:
                     # Error, redirect and not-modified bodies are never used: not read at all.
-                    return Fetched(r.status_code, r.reason_phrase, r.headers, b"", url)
+                    return Fetched(r.status, r.reason, r.headers, b"", url)
                 encoding = r.headers.get("content-encoding", "")
                 declared = r.headers.get("content-length", "")
                 plain = encoding.strip().lower() in ("", "identity")
@@ -405,17 +396,19 @@ class HttpSession:
                         f"(Content-Length {int(declared)})"
                     )
                 inflater = Inflater(encoding, limit, what)
-                for chunk in r.iter_raw():  # as received: a chunk size would wait to fill it
+                for chunk in r.chunks():  # as received: a chunk size would wait to fill it
                     inflater.feed(chunk)
                     if time.monotonic() > ends:
                         raise SourceError(self._deadline_message(what))
                 inflater.feed(b"")
-                return Fetched(r.status_code, r.reason_phrase, r.headers, inflater.result(), url)
-        except httpx.HTTPError as exc:
-            if time.monotonic() >= ends - 0.01 and isinstance(exc, httpx.TimeoutException):
+                return Fetched(r.status, r.reason, r.headers, inflater.result(), url)
+            finally:
+                r.close()
+        except TransportError as exc:
+            if time.monotonic() >= ends - 0.01 and isinstance(exc, TransportTimeout):
                 raise SourceError(self._deadline_message(what)) from None
             detail = redact_text(str(exc)) or type(exc).__name__
-            if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
+            if isinstance(exc, ConnectFailed):
                 self._unreachable.remember(host, detail)
             raise SourceError(f"cannot reach {what}: {detail}") from None
 

@@ -35,7 +35,7 @@ def redact_url(url: str) -> str:
 
 
 def redact_text(text: str) -> str:
-    """Redact every credential-carrying URL inside free text (e.g. an httpx error message).
+    """Redact every credential-carrying URL inside free text (e.g. a connection's error message).
 
     The one redaction function: every message, output format, diff and log line goes through it.
     """
@@ -48,7 +48,7 @@ def split_credentials(url: str) -> tuple[str, tuple[str, str] | None]:
     """Return the URL without userinfo, and (user, password) when it had any.
 
     We send credentials as an explicit Basic auth header rather than inside the URL so that the URL
-    httpx keeps on requests/responses (and puts in its exception texts) is always credential-free.
+    a request carries (and its errors may quote) is always credential-free.
     """
     parts = urlsplit(url)
     if "@" not in parts.netloc:
