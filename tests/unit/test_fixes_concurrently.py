@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from fletlint.linter import engine, fixes
+from fletlint.linter import fixes
 from fletlint.linter.engine import FixingCancelled, Linter, Settings
 from fletlint.linter.findings import Applicability, Finding
 from fletlint.linter.fixes import _each_at_once
@@ -139,7 +139,7 @@ def test_threads_only_while_the_check_reads_an_index(
         pools.append(pool)
         return attach(*args, pool=pool, **kwargs)
 
-    monkeypatch.setattr(engine, "attach_fixes", spy)
+    monkeypatch.setattr(fixes, "attach_fixes", spy)  # the engine imports it when it runs
     settings = dataclasses.replace(
         _settings(pypi_index, flet_index, tmp_path / "cache"), reuse_report=False
     )
