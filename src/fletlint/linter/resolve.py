@@ -182,12 +182,8 @@ class Candidate:
         return package
 
 
-# How many of the newest matching releases get their metadata read ahead of the resolver once it
-# walks back through a project's releases; the window widens with the walk (twice the releases
-# rejected, up to _METADATA_LOOKAHEAD_MAX): a long walk (pydantic on a phone: some 16 releases down to
-# the one whose pydantic-core has a phone wheel) then waits for two batches of answers, not three.
+# How many of the newest matching releases get their metadata read ahead of the resolver.
 _METADATA_LOOKAHEAD = 8
-_METADATA_LOOKAHEAD_MAX = 32
 # pip's budget (pip/_internal/resolution/resolvelib/resolver.py: `try_to_avoid_resolution_too_deep
 # = 2000000`, passed to resolvelib as 200,000 rounds since pip 21.3): a resolution fletlint calls
 # too complex is one pip gives up on too. Affordable because every answer the resolver asks twice
@@ -493,11 +489,7 @@ class Provider(AbstractProvider[Wanted, Candidate, str]):
         # Once the resolver has rejected a release of this project it is walking back through
         # them: read several ahead. Otherwise only the first is likely to be needed. Asked once
         # per answer: the metadata stays read.
-        ahead = (
-            min(_METADATA_LOOKAHEAD_MAX, max(_METADATA_LOOKAHEAD, 2 * len(excluded)))
-            if excluded
-            else 1
-        )
+        ahead = _METADATA_LOOKAHEAD if excluded else 1
         if (key, ahead) not in self._files.warmed:
             self._files.warmed.add((key, ahead))
             self._source.warm_metadata(preferred_file(c.files, self._env) for c in matches[:ahead])
