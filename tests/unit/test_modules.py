@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 import threading
 from collections.abc import Mapping
 
@@ -119,3 +120,17 @@ def test_the_installed_distributions_are_read_once_when_asked_from_two_threads(
     second.join(5)
     assert reads == [1]
     assert answers == [{"fancy_mod": ("Fancy-Dist",)}]
+
+
+def test_the_installed_distributions_read_in_another_process_are_this_one_s() -> None:
+    # Read elsewhere so that their 0.1 s of CPU is not the resolutions': the same answer.
+    here = modules.read_host_distributions_here()
+    assert modules._read_host_distributions_elsewhere() == here
+    assert here["packaging"] == ("packaging",)  # a dependency of fletlint, installed beside it
+
+
+def test_without_another_process_they_are_read_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    assert modules._read_host_distributions_elsewhere() is None
+    read = modules._read_host_distributions.__wrapped__  # without the per-process cache
+    assert read() == modules.read_host_distributions_here()
