@@ -20,6 +20,7 @@ from fletlint.linter.index import cache as cache_module
 from fletlint.linter.index import client as client_module
 from fletlint.linter.index.cache import CacheBounds, CacheEntry
 from fletlint.linter.index.client import IndexClient
+from fletlint.linter.index.page_worker import PageParser
 from fletlint.linter.index.urls import make_source
 from tests.conftest import MakeIndex
 from tests.support.index_server import LocalIndex
@@ -85,8 +86,8 @@ def test_a_304_reuses_the_stored_body_and_parsed_listing_without_rewriting_them(
 
     # The page is stale at once (max-age=0): the later process revalidates it. Neither the
     # parse nor the body may be touched when the index answers 304.
-    monkeypatch.setattr(client_module, "parse_json_page", _never)
-    monkeypatch.setattr(client_module, "parse_html_page", _never)
+    monkeypatch.setattr(PageParser, "parse", _never)  # every index page is parsed there
+    monkeypatch.setattr(client_module, "parse_html_page", _never)  # find-links pages
     monkeypatch.setattr(CacheEntry, "read_body", _never)
     later = client_factory(pypi_index.url)
     assert later.listing("pydantic-core").files == first.files

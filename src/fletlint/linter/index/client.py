@@ -61,11 +61,8 @@ from fletlint.linter.index.model import (
     ProjectListing,
     shared_tags,
 )
-from fletlint.linter.index.pages import (
-    Link,
-    parse_html_page,
-    parse_json_page,
-)
+from fletlint.linter.index.page_worker import PageParser
+from fletlint.linter.index.pages import Link, parse_html_page
 from fletlint.linter.index.policy import CachePolicy, NotCached
 from fletlint.linter.index.snapshot import hosted_pure_files, load_snapshot, snapshot_files
 from fletlint.linter.index.urls import (
@@ -282,6 +279,7 @@ class IndexClient:
         self._pool = ThreadPoolExecutor(max_workers, thread_name_prefix="fletlint-index")
         # Pages of one listing's other indexes: never waits for this pool or `_pool`.
         self._pages_pool = ThreadPoolExecutor(max_workers, thread_name_prefix="fletlint-page")
+        self._parser = PageParser()  # big pages: parsed in another process
         self._thread = threading.local()  # `reports`: where _report puts what is said later
         # Reads ahead get their own threads: what the resolver waits for never queues behind a
         # guess (they share the connection pool).
@@ -474,6 +472,7 @@ class IndexClient:
             wait(running)
         self._ahead_pool.shutdown(wait=True, cancel_futures=drop)
         self._pages_pool.shutdown(wait=True)
+        self._parser.close()
         self._session.close()
         if self._cache_dir is not None:
             bounds = self._cache_bounds
@@ -718,7 +717,7 @@ class IndexClient:
         if entry.status == 404:
             return _Page(None, list)
         base = self._with_source_credentials(entry.url or split_credentials(url)[0], source.url)
-        parse = parse_json_page if "json" in entry.content_type.lower() else parse_html_page
+        kind = "json" if "json" in entry.content_type.lower() else "html"
         # The body's sha256, taken once at download and kept by a 304: a revalidated page
         # finds its parsed listing again; the body is read only when it must be parsed. A small
         # page is parsed again instead (h11's 10 kB: 0.7 ms), which costs less than a file
@@ -732,7 +731,7 @@ class IndexClient:
             if now.identity != entry.identity:
                 page.fingerprint = None  # fetched again and changed: not stored under the old
                 self._page_read(url, ACCEPT_SIMPLE, now.identity)
-            return parse(body, base)
+            return self._parser.parse(kind, body, base)
 
         page.links = links
         return page
