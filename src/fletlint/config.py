@@ -25,7 +25,6 @@ from fletlint.linter.engine import Settings
 from fletlint.linter.findings import InputError
 from fletlint.linter.observed import saw_file
 from fletlint.linter.project_files import read_project_text
-from fletlint.linter.rules import RULES
 from fletlint.linter.sources.pyproject import TomlLocator, toml_error
 
 if sys.version_info >= (3, 11):
@@ -173,6 +172,9 @@ def unknown_code_message(code: str, where: str) -> str | None:
     Codes are case-insensitive, and a prefix selects a family (`FL1`), as in ruff; a code that
     matches nothing is a typo, wherever it was written (the table or `--select`/`--ignore`).
     """
+    # Here, not at the top: a check loads the rules once its resolutions have started.
+    from fletlint.linter.rules import RULES
+
     if code.strip() and any(known.startswith(code.strip().upper()) for known in RULES):
         return None
     close = difflib.get_close_matches(code.strip().upper(), list(RULES), n=1, cutoff=0.5)
