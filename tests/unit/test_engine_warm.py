@@ -21,15 +21,16 @@ from fletlint.linter.targets import Target
 ANDROID = Target("android", "arm64_v8a", "24", "3.12")
 
 
-def _wheel(name: str, version: str, platform: str) -> DistFile:
+def _wheel(name: str, version: str, platform: str, python: str = "cp312") -> DistFile:
+    abi = "none" if platform == "any" else python
     return DistFile(
-        filename=f"{name}-{version}-cp312-cp312-{platform}.whl",
+        filename=f"{name}-{version}-{python}-{abi}-{platform}.whl",
         url=f"https://files.invalid/{name}-{version}-{platform}.whl",
         index="test",
         name=name,
         version=Version(version),
         is_wheel=True,
-        tags=frozenset({Tag("cp312", "cp312", platform)}),
+        tags=frozenset({Tag(python, abi, platform)}),
     )
 
 
@@ -83,25 +84,13 @@ def test_a_release_the_phone_gets_instead_is_read_for_the_desktop() -> None:
     assert index.warmed == [index.files[0].filename]
 
 
-def _pure(name: str, version: str) -> DistFile:
-    return DistFile(
-        filename=f"{name}-{version}-py3-none-any.whl",
-        url=f"https://files.invalid/{name}-{version}-py3-none-any.whl",
-        index="test",
-        name=name,
-        version=Version(version),
-        is_wheel=True,
-        tags=frozenset({Tag("py3", "none", "any")}),
-    )
-
-
 def test_the_release_fl105_pins_is_read_for_every_phone_and_desktop_before_its_fix() -> None:
     """FL105's fix pins the newest older release with a native build for every target of the
     finding (1.5 here: 1.8 has no Android wheel); its trials then read that release's metadata
     on each phone and desktop. The rule starts those reads when it reports the finding."""
     lib = canonicalize_name("lib")
     files = (
-        _pure("lib", "2.0"),
+        _wheel("lib", "2.0", "any", python="py3"),
         _wheel("lib", "1.8", "macosx_11_0_arm64"),
         _wheel("lib", "1.5", "android_24_arm64_v8a"),
         _wheel("lib", "1.5", "macosx_11_0_arm64"),

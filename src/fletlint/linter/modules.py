@@ -131,11 +131,9 @@ def start_reading_host_distributions() -> None:
 _host_read = threading.Lock()
 
 
-# Another interpreter with this one's module path reads the same installed distributions
-# (isolated, -I: the checked project's folder adds none of its own).
+# Another interpreter with this one's module path reads the same installed distributions.
 _HOST_MAIN = (
-    "import json, sys; sys.path[:] = json.loads(sys.argv[1]); import importlib.metadata; "
-    "found = importlib.metadata.packages_distributions(); "
+    "import importlib.metadata; found = importlib.metadata.packages_distributions(); "
     "sys.stdout.write(json.dumps({k: list(v) for k, v in found.items()}))"
 )
 _HOST_WITHIN = 60.0  # seconds; then read here
@@ -165,20 +163,15 @@ def read_host_distributions_here() -> Mapping[str, tuple[str, ...]]:
 
 def _read_host_distributions_elsewhere() -> Mapping[str, tuple[str, ...]] | None:
     import json
-    import subprocess
-    import sys
 
+    from fletlint.linter.interpreter import run_elsewhere
+
+    out = run_elsewhere(_HOST_MAIN, timeout=_HOST_WITHIN)
+    if out is None:
+        return None
     try:
-        done = subprocess.run(
-            [sys.executable, "-I", "-c", _HOST_MAIN, json.dumps(sys.path)],
-            capture_output=True,
-            timeout=_HOST_WITHIN,
-            check=False,
-        )
-        if done.returncode != 0:
-            return None
-        raw = json.loads(done.stdout)
-    except (OSError, ValueError, subprocess.SubprocessError):
+        raw = json.loads(out)
+    except ValueError:
         return None
     if not isinstance(raw, dict) or not all(
         isinstance(v, list) and all(isinstance(d, str) for d in v) for v in raw.values()

@@ -15,7 +15,6 @@ Frames both ways: an 8-byte big-endian length, then a pickle. Parent to worker:
 from __future__ import annotations
 
 import itertools
-import json
 import pickle
 import struct
 import sys
@@ -25,6 +24,7 @@ from concurrent.futures import Future
 from typing import IO, TYPE_CHECKING, Any
 
 from fletlint.linter.index.pages import Link, PageShapeError, parse_html_page, parse_json_page
+from fletlint.linter.interpreter import isolated_python
 
 if TYPE_CHECKING:
     import subprocess
@@ -38,12 +38,7 @@ _PARSERS: dict[str, Callable[[bytes, str], list[Link]]] = {
     "json": parse_json_page,
     "html": parse_html_page,
 }
-# Isolated (-I), with this process's module path: the checked project's folder cannot put a
-# `fletlint` of its own first (as the import worker, sources/import_worker.py).
-_WORKER_MAIN = (
-    "import json, sys; sys.path[:] = json.loads(sys.argv[1]); "
-    "from fletlint.linter.index.page_worker import serve; sys.exit(serve())"
-)
+_WORKER_MAIN = "from fletlint.linter.index.page_worker import serve; sys.exit(serve())"
 
 
 class _Gone(Exception):
@@ -104,7 +99,7 @@ class PageParser:
 
         try:
             self._process = subprocess.Popen(
-                [sys.executable, "-I", "-c", _WORKER_MAIN, json.dumps(sys.path)],
+                isolated_python(_WORKER_MAIN),
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,

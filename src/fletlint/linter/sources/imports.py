@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 from fletlint.linter.findings import InputError, Location
 from fletlint.linter.index.limits import MAX_SOURCE_FILE_BYTES
+from fletlint.linter.interpreter import run_elsewhere
 from fletlint.linter.observed import saw_file, saw_folder
 from fletlint.linter.project_files import read_project_bytes
 from fletlint.linter.storage import store_in_cache
@@ -542,12 +543,7 @@ class PendingScan:
 
 # How long a worker may take to parse an app before it is given up (and the app parsed here).
 WORKER_TIMEOUT = 120.0
-# The worker finds its modules where this process found them, and nowhere else: isolated (-I),
-# so the checked project's folder (the current one) cannot put a `fletlint` of its own first.
-_WORKER_MAIN = (
-    "import json, sys; sys.path[:] = json.loads(sys.argv[1]); "
-    "from fletlint.linter.sources.import_worker import main; sys.exit(main())"
-)
+_WORKER_MAIN = "from fletlint.linter.sources.import_worker import main; sys.exit(main())"
 
 
 class _Worker:
@@ -564,20 +560,13 @@ class _Worker:
         self._thread.start()
 
     def _run(self, payload: bytes) -> None:
-        import subprocess
-
-        try:
-            done = subprocess.run(
-                [sys.executable, "-I", "-c", _WORKER_MAIN, json.dumps(sys.path)],
-                input=payload,
-                capture_output=True,
-                timeout=WORKER_TIMEOUT,
-                check=False,
-            )
-            if done.returncode == 0:
-                self._answer = [decode_parsed(item) for item in json.loads(done.stdout)]
-        except (OSError, ValueError, KeyError, TypeError, subprocess.SubprocessError):
+        out = run_elsewhere(_WORKER_MAIN, stdin=payload, timeout=WORKER_TIMEOUT)
+        if out is None:
             return  # parsed in this process instead
+        try:
+            self._answer = [decode_parsed(item) for item in json.loads(out)]
+        except (ValueError, KeyError, TypeError):
+            return
 
     def result(self) -> list[_Parsed] | None:
         self._thread.join()
