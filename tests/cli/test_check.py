@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -421,3 +422,29 @@ def test_pip_constraint_files_apply_unless_isolated(
     missing = check(capsys, app, pypi_index, flet_index, *PY312)
     assert missing.code == 2
     assert "missing.txt" in missing.err
+
+
+def test_a_check_collects_cycles_rarely_and_gives_the_threshold_back(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pypi_index: LocalIndex,
+    flet_index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    from fletlint.linter.engine import Linter
+
+    before = gc.get_threshold()
+    during: list[tuple[int, int, int]] = []
+    real = Linter.check
+
+    def spy(self: Linter, *args: Any, **kwargs: Any) -> Any:
+        during.append(gc.get_threshold())
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Linter, "check", spy)
+    run = check(capsys, project(tmp_path, "anyio\n"), pypi_index, flet_index, *PY312)
+    assert run.code == 0, run.out + run.err
+    assert during == [(100_000, *before[1:])]
+    assert gc.get_threshold() == before
