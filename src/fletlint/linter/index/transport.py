@@ -1,9 +1,10 @@
 """HTTP/1.1 connections to indexes: a bounded pool, TLS trust and proxies found as httpx finds them.
 
-The standard library's `http.client` does the talking. It costs a cold check half the CPU of
-httpx per request and nothing to import (`urllib.request` already loads it), and a cold check is
-bound by one interpreter lock: the example's 154 requests took 0.5 s of it. What httpx gave
-fletlint is kept here, and tested against real TLS and proxy servers (tests/unit/test_transport.py):
+The standard library's `http.client` does the talking. A cold check is bound by one interpreter
+lock, and the cold example's 154 requests took 0.50-0.55 s of it through httpx (thread CPU of
+`HttpSession.fetch`), 0.22-0.24 s through `http.client`, which costs nothing to import either
+(`urllib.request` loads it). What httpx gave fletlint is kept here, and tested against real TLS
+and proxy servers (tests/unit/test_transport.py):
 
 - TLS trust: `$SSL_CERT_FILE`, else `$SSL_CERT_DIR`, else certifi's bundle (httpx's order);
 - proxies from `HTTP(S)_PROXY` / `ALL_PROXY`, with `NO_PROXY` (the standard library's reading,
@@ -155,6 +156,8 @@ class Response:
     def close(self) -> None:
         reusable = self._done and not self._raw.will_close
         self._raw.close()
+        if not reusable:
+            self._conn.close()  # a body not read to its end leaves the connection mid-answer
         self._pool.release(self._key, self._conn if reusable else None)
 
 
