@@ -230,6 +230,12 @@ def _few_collections() -> Iterator[None]:
 
 
 def _check(args: argparse.Namespace, streams: Streams, replays: ReplayStore | None) -> int:
+    if not args.offline and not args.no_index:
+        # The TLS trust loads (30 ms, mostly outside the interpreter lock) while the engine
+        # does, not when the first request waits for it.
+        from fletlint.linter.index.transport import start_tls_context
+
+        start_tls_context()
     from fletlint.linter.engine import Linter
     from fletlint.linter.observed import recording
 

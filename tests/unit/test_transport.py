@@ -13,10 +13,12 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 import trustme
 
+from fletlint.linter.index import transport
 from fletlint.linter.index.http import HttpSession, SourceError, UnreachableHosts
 from fletlint.linter.index.limits import IndexLimits
 
@@ -301,4 +303,46 @@ def test_a_refused_tunnel_is_not_a_host_down(
         refusing.server_close()
     assert "the proxy refused the tunnel" in failed.value.message
     assert "407" in failed.value.message
+    assert unreachable.detail(address) is None
+
+
+def test_tls_trust_loaded_ahead_is_the_one_requests_use(
+    tls_index: tuple[str, type[_Index]],
+    ca: trustme.CA,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    address, _ = tls_index
+    monkeypatch.setenv("SSL_CERT_FILE", _ca_file(ca, tmp_path))
+    loaders: list[str] = []
+    real = ssl.create_default_context
+
+    def loading(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+        loaders.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ssl, "create_default_context", loading)
+    transport.start_tls_context()
+    for thread in threading.enumerate():
+        if thread.name == "fletlint-tls":
+            thread.join()
+    assert _session().fetch(f"https://{address}/simple/lib/", {}, limit=1000).body == BODY
+    assert _session().fetch(f"https://{address}/simple/lib/", {}, limit=1000).body == BODY
+    assert loaders == ["fletlint-tls"]  # loaded once, ahead, for every session
+
+
+def test_unreadable_tls_trust_is_said_and_is_not_a_host_down(
+    tls_index: tuple[str, type[_Index]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    address, _ = tls_index
+    missing = tmp_path / "no-such-ca.pem"
+    monkeypatch.setenv("SSL_CERT_FILE", str(missing))
+    unreachable = UnreachableHosts(tmp_path)
+    url = f"https://{address}/simple/lib/"
+    with pytest.raises(SourceError) as failed:
+        _session(unreachable).fetch(url, {}, limit=1000)
+    assert failed.value.message.startswith(
+        f"cannot reach {url}: the TLS certificates cannot be read: "
+    )
+    assert "No such file or directory" in failed.value.message
     assert unreachable.detail(address) is None

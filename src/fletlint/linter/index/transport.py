@@ -18,6 +18,8 @@ Bodies are not decoded here: `HttpSession` counts what it decompresses against i
 from __future__ import annotations
 
 import base64
+import contextlib
+import os
 import select
 import ssl
 import threading
@@ -70,21 +72,43 @@ class Headers(Mapping[str, str]):
 
 
 def tls_context() -> ssl.SSLContext:
-    """Trust as httpx (trust_env) sets it up: $SSL_CERT_FILE, $SSL_CERT_DIR, else certifi."""
-    import os
+    """Trust as httpx (trust_env) sets it up: $SSL_CERT_FILE, $SSL_CERT_DIR, else certifi.
 
-    cafile = os.environ.get("SSL_CERT_FILE")
-    capath = os.environ.get("SSL_CERT_DIR")
-    if cafile:
-        context = ssl.create_default_context(cafile=cafile)
-    elif capath:
-        context = ssl.create_default_context(capath=capath)
-    else:
-        import certifi
+    One per process and setting: loading some 140 certificates takes 30 ms, which the first
+    https request waits for (the CLI starts it while the engine loads: `start_tls_context`).
+    A caller while another thread loads it waits for that load. Raises OSError (ssl.SSLError)
+    when the certificates cannot be read."""
+    cafile = os.environ.get("SSL_CERT_FILE") or None
+    capath = os.environ.get("SSL_CERT_DIR") or None
+    with _contexts_lock:
+        context = _contexts.get((cafile, capath))
+        if context is None:
+            if cafile:
+                context = ssl.create_default_context(cafile=cafile)
+            elif capath:
+                context = ssl.create_default_context(capath=capath)
+            else:
+                import certifi
 
-        context = ssl.create_default_context(cafile=certifi.where())
-    context.set_alpn_protocols(["http/1.1"])
-    return context
+                context = ssl.create_default_context(cafile=certifi.where())
+            context.set_alpn_protocols(["http/1.1"])
+            _contexts[(cafile, capath)] = context
+        return context
+
+
+_contexts: dict[tuple[str | None, str | None], ssl.SSLContext] = {}
+_contexts_lock = threading.Lock()
+
+
+def start_tls_context() -> None:
+    """Load the TLS trust on a thread of its own (outside the interpreter lock, mostly), for a
+    process that will soon make https requests; a failure is met again by the first request."""
+
+    def load() -> None:
+        with contextlib.suppress(OSError):
+            tls_context()
+
+    threading.Thread(target=load, name="fletlint-tls", daemon=True).start()
 
 
 @dataclass(frozen=True)
@@ -171,13 +195,6 @@ class Transport:
         self._slots = threading.BoundedSemaphore(max_connections)
         self._lock = threading.Lock()
         self._idle: dict[_Key, list[HTTPConnection]] = {}
-        self._context: ssl.SSLContext | None = None
-
-    def _tls(self) -> ssl.SSLContext:
-        with self._lock:
-            if self._context is None:
-                self._context = tls_context()
-            return self._context
 
     def get(
         self, url: str, headers: Mapping[str, str], *, timeout: float, connect_timeout: float
@@ -267,7 +284,11 @@ class Transport:
         conn: HTTPConnection
         address = (host, port) if proxy is None else (proxy.host, proxy.port)
         if scheme == "https":
-            conn = HTTPSConnection(*address, timeout=connect_timeout, context=self._tls())
+            try:
+                trust = tls_context()
+            except OSError as exc:
+                raise TransportError(f"the TLS certificates cannot be read: {exc}") from None
+            conn = HTTPSConnection(*address, timeout=connect_timeout, context=trust)
             if proxy is not None:
                 tunnel = {"Proxy-Authorization": proxy.authorization} if proxy.authorization else {}
                 conn.set_tunnel(host, port, headers=tunnel)
