@@ -489,6 +489,7 @@ class Linter:
             # when the last target's are (cold example: the iOS ones end 0.07 s after Android's).
             warming = list(zip(targets, phone_envs, desktop_envs, strict=True))
             pending = {future: key for key, future in futures.items()}
+            # None first: the targets whose resolutions are all done already (shared desktops).
             for future in itertools.chain([None], as_completed(pending)):
                 if future is not None and future.exception() is None:
                     done[pending[future]] = future.result()

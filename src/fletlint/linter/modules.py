@@ -120,9 +120,10 @@ def host_distributions() -> Mapping[str, tuple[str, ...]]:
 
 
 def start_reading_host_distributions() -> None:
-    """Read them on a thread of their own: a check whose app imports something needs them
-    after its resolutions (FL101), and read then they cost the check's end 0.1 s (the METADATA
-    and RECORD of every installed distribution); read now, they overlap the first pages' wait."""
+    """Start reading them (a thread waiting on another interpreter): a check whose app imports
+    something needs them after its resolutions (FL101), and read then they cost the check's end
+    0.1 s (the METADATA and RECORD of every installed distribution); read now, on the other
+    core, they cost the resolutions nothing."""
     if _read_host_distributions.cache_info().currsize:
         return  # read already (a language server's later checks)
     threading.Thread(target=host_distributions, name="fletlint-host", daemon=True).start()

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from fletlint.linter.analysis import TargetResult
+from fletlint.linter.analysis import Analysis, TargetResult
 from fletlint.linter.findings import Applicability, Finding, Fix
 from fletlint.linter.fixes.context import (
     FixContext,
@@ -26,26 +26,23 @@ from fletlint.linter.fixes.context import (
 from fletlint.linter.resolve import file_fits
 
 
-def _native_versions(
-    ctx: FixContext, name: str, results: Sequence[TargetResult], below: Version
-) -> list[str]:
+def native_versions(
+    analysis: Analysis, name: str, results: Sequence[TargetResult], below: Version
+) -> list[Version]:
     """Releases older than `below` (newest first) with a platform-specific wheel for every one
-    of `results`. Older only: FL105 names the newest such release, and a newer native build
-    is one the app's requirements keep out (`websockets<16` from realtime), so pinning it would
-    move what pulls the package in, not just the package."""
-    by_version: dict[str, set[str]] = {}
-    order = {}
-    for file in ctx.analysis.listing(name).files:
+    of `results`: the first is the one FL105's fix pins. Older only: FL105 names the newest
+    such release, and a newer native build is one the app's requirements keep out
+    (`websockets<16` from realtime), so pinning it would move what pulls the package in, not
+    just the package."""
+    by_version: dict[Version, set[str]] = {}
+    for file in analysis.listing(name).files:
         if not file.is_wheel or file.is_pure or file.version >= below:
             continue
         for result in results:
             if file_fits(file, result.env):
-                by_version.setdefault(str(file.version), set()).add(result.target.name)
-                order[str(file.version)] = file.version
+                by_version.setdefault(file.version, set()).add(result.target.name)
     wanted = {r.target.name for r in results}
-    return sorted(
-        (v for v, t in by_version.items() if t >= wanted), key=lambda v: order[v], reverse=True
-    )
+    return sorted((v for v, t in by_version.items() if t >= wanted), reverse=True)
 
 
 def fixes(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
@@ -59,7 +56,9 @@ def fixes(ctx: FixContext, finding: Finding) -> Iterator[Fix]:
     else:
         if finding.version is None:
             return
-        versions = _native_versions(ctx, name, results, Version(finding.version))
+        versions = [
+            str(v) for v in native_versions(ctx.analysis, name, results, Version(finding.version))
+        ]
         why = "the release with a native build for these phones"
     if not versions:
         return

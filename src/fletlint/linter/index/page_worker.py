@@ -21,6 +21,7 @@ import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout  # Python 3.10: not TimeoutError
 from typing import IO, TYPE_CHECKING, Any
 
 from fletlint.linter.index.pages import Link, PageShapeError, parse_html_page, parse_json_page
@@ -66,7 +67,7 @@ class PageParser:
             return local(body, base)
         try:
             return answer.result(timeout=_ANSWER_WITHIN)
-        except (_Gone, TimeoutError):
+        except (_Gone, FutureTimeout):
             self._give_up()
             return local(body, base)
 

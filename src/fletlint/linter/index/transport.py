@@ -143,12 +143,12 @@ def proxy_for(url: str) -> Proxy | None:
         )
     authorization = None
     if proxy.username is not None:
-        pair = f"{unquote(proxy.username)}:{unquote(proxy.password or '')}"
-        authorization = "Basic " + base64.b64encode(pair.encode()).decode("ascii")
+        authorization = basic_authorization(unquote(proxy.username), unquote(proxy.password or ""))
     return Proxy(proxy.hostname or "", proxy.port or 80, authorization)
 
 
 def basic_authorization(username: str, password: str) -> str:
+    """An Authorization (or Proxy-Authorization) header's value for these credentials."""
     return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
 
 
@@ -243,7 +243,7 @@ class Transport:
         try:
             return self._exchange(key, conn, target, headers, timeout)
         except _Stale as exc:
-            raise TransportError(str(exc.__cause__ or exc)) from None
+            raise TransportError(str(exc)) from None
 
     def _exchange(
         self, key: _Key, conn: HTTPConnection, target: str, headers: dict[str, str], timeout: float
@@ -332,7 +332,4 @@ class _Stale(TransportError):
 
 
 def _describe(exc: BaseException) -> str:
-    text = str(exc)
-    if isinstance(exc, HTTPException) and not text:
-        return type(exc).__name__
-    return text or type(exc).__name__
+    return str(exc) or type(exc).__name__  # RemoteDisconnected and BadStatusLine may say nothing

@@ -54,20 +54,17 @@ def _pure_only(files: tuple[DistFile, ...]) -> bool:
 def _read_pin_ahead(
     analysis: Analysis, name: str, chosen: Version, results: list[TargetResult]
 ) -> None:
-    """Start reading the metadata of the release the fix pins (the newest older one with a
-    native build for every one of `results`), as each phone and desktop will read it: its
-    trials then find it read, rather than each waiting for its own (cold example: websockets
-    and yarl, 0.08 s each, one after the other)."""
+    """Start reading the metadata of the release the fix pins (`pin_release.native_versions`),
+    as each phone and desktop will read it: its trials then find it read, rather than each
+    waiting for its own (cold example: websockets and yarl, 0.08 s each, one after the other)."""
     if analysis.source is None:
         return
-    common = set.intersection(*(native_releases(analysis, name, r) for r in results))
-    older = [v for v in common if v < chosen]
-    if not older:
+    pinned = pin_release.native_versions(analysis, name, results, chosen)
+    if not pinned:
         return
-    pinned = max(older)
     files = analysis.listing(name).files
     envs = {e.key: e for r in results for e in (r.env, r.unconstrained.env)}
-    found = [release_file(files, pinned, env) for env in envs.values()]
+    found = [release_file(files, pinned[0], env) for env in envs.values()]
     analysis.source.warm_metadata({f.url: f for f in found if f is not None}.values())
 
 
