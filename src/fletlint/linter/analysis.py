@@ -49,6 +49,7 @@ from fletlint.linter.resolve import (
     ResolverMemos,
     Wanted,
     file_fits,
+    fitting_files,
     resolve,
     roots_for,
 )
@@ -338,7 +339,7 @@ class Analysis:
     ) -> Version | None:
         """The release pip would pick for `specifier` alone in `env`: the newest with a file that
         fits (pre-releases only when asked for or alone; a yanked one only when pinned)."""
-        fitting = [f for f in self.listing(name).files if file_fits(f, env, allow_yanked=True)]
+        fitting = list(fitting_files(self.listing(name).files, env, allow_yanked=True))
         current = list(specifier.filter({f.version for f in fitting if not f.yanked}))
         if current:
             return max(current)

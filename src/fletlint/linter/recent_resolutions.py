@@ -21,7 +21,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName
 
 from fletlint.linter.index.model import ProjectListing
-from fletlint.linter.resolve import Environment, Resolution, Wanted, file_fits
+from fletlint.linter.resolve import Environment, Resolution, Wanted, fitting_files
 
 # Remembered root sets per environment: the check's own, and the trial ones of verdicts and fixes.
 PER_ENVIRONMENT = 16
@@ -49,9 +49,7 @@ def _same_choice(
     """Whether the resolver would treat `new` exactly as `old` for this project."""
     if _pinned(old) != _pinned(new) or bool(old.prereleases) != bool(new.prereleases):
         return False
-    for file in listing.files:
-        if not file_fits(file, env, allow_yanked=True):
-            continue
+    for file in fitting_files(listing.files, env, allow_yanked=True):
         version = file.version
         if old.contains(version, prereleases=True) != new.contains(version, prereleases=True):
             return False

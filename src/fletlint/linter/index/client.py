@@ -28,15 +28,18 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from packaging.markers import UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import Requirement
+from packaging.tags import Tag
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
+    NormalizedName,
     canonicalize_name,
     parse_sdist_filename,
     parse_wheel_filename,
@@ -816,7 +819,7 @@ class IndexClient:
         filename = link.filename
         try:
             if filename.endswith(".whl"):
-                name, version, _build, tags = parse_wheel_filename(filename)
+                name, version, tags = wheel_filename_parts(filename)
                 is_wheel = True
             elif filename.endswith((".tar.gz", ".zip")):
                 name, version = parse_sdist_filename(filename)
@@ -841,7 +844,7 @@ class IndexClient:
             name=str(name),
             version=version,
             is_wheel=is_wheel,
-            tags=shared_tags(tags),
+            tags=tags,
             requires_python=lenient_specifier(link.requires_python),
             yanked=link.yanked,
             hashes=link.hashes,
@@ -1227,3 +1230,31 @@ class IndexClient:
             return None
         self._pages.put_immutable(file.url, _ARCHIVE_NS, data)
         return data
+
+
+def wheel_filename_parts(filename: str) -> tuple[NormalizedName, Version, frozenset[Tag]]:
+    """`parse_wheel_filename`'s name, version and (shared) tags, parsed once per release and
+    once per tag string: a listing repeats both (pydantic-core: 15,000 files, 150 releases, a
+    few hundred tag strings), and a cold check builds some 5,000 files under one interpreter
+    lock. Raises InvalidWheelFilename (or InvalidVersion) exactly when it does: each part is
+    `parse_wheel_filename` itself, on the release with a plain tag or the tags with a plain
+    release, which split into the same pieces as the whole name."""
+    head, dash, _ = filename[:-4].rpartition("-")
+    head, dash2, _ = head.rpartition("-")
+    head, dash3, _ = head.rpartition("-")
+    if not (dash and dash2 and dash3):
+        name, version, _build, tags = parse_wheel_filename(filename)  # raises, as it should
+        return name, version, shared_tags(tags)
+    name, version = _wheel_release(head)
+    return name, version, _wheel_tags(filename[len(head) + 1 : -4])
+
+
+@lru_cache(maxsize=65536)
+def _wheel_release(head: str) -> tuple[NormalizedName, Version]:
+    name, version, _build, _tags = parse_wheel_filename(f"{head}-py3-none-any.whl")
+    return name, version
+
+
+@lru_cache(maxsize=8192)
+def _wheel_tags(text: str) -> frozenset[Tag]:
+    return shared_tags(parse_wheel_filename(f"x-0-{text}.whl")[3])
