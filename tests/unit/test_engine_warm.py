@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from packaging.specifiers import SpecifierSet
 from packaging.tags import Tag
 from packaging.utils import canonicalize_name
 from packaging.version import Version
@@ -13,7 +14,7 @@ from packaging.version import Version
 from fletlint.linter.analysis import Analysis, TargetResult
 from fletlint.linter.engine import _environment, _warm_phone_releases
 from fletlint.linter.index.model import CoreMetadata, DistFile, ProjectListing
-from fletlint.linter.resolve import Resolution, ResolvedPackage
+from fletlint.linter.resolve import Resolution, ResolvedPackage, Wanted, resolve
 from fletlint.linter.rules.fl105_pure_wheel_shadows_native import _read_pin_ahead
 from fletlint.linter.sources.model import ProjectSpec
 from fletlint.linter.targets import Target
@@ -116,3 +117,36 @@ def test_the_release_fl105_pins_is_read_for_every_phone_and_desktop_before_its_f
     # Without an index nothing is read ahead (and nothing fails).
     _read_pin_ahead(replace(analysis, source=None), "lib", Version("2.0"), [result])
     assert index.warmed == [files[2].filename]
+
+
+def test_a_phone_reading_a_native_release_starts_the_desktops_read_of_it() -> None:
+    """While the phone resolves, each native release it reads is read for the desktop too,
+    from the desktop's own file: the trials that put it on the desktop then find it read."""
+    core = canonicalize_name("core")
+    files = (
+        _wheel("core", "2.33", "macosx_11_0_arm64"),
+        _wheel("core", "2.33", "android_24_arm64_v8a"),
+        _wheel("core", "2.50", "macosx_11_0_arm64"),
+    )
+
+    class Index(_Index):
+        def listing(self, name: str) -> ProjectListing:
+            return ProjectListing(name, files if name == "core" else ())
+
+        def metadata(self, file: DistFile) -> CoreMetadata:
+            self.warmed.append(f"read {file.filename}")
+            return CoreMetadata(file.name, file.version)
+
+    index = Index()
+    project = ProjectSpec(root=Path("app"), requirements=())
+    phone_env = _environment(ANDROID, project, constrained=True)
+    root = Wanted(core, frozenset(), SpecifierSet(), "core")
+    resolution = resolve(index, phone_env, [root], {})
+    assert resolution.packages[core].version == Version("2.33")
+    # Its own Android wheel (read ahead by the resolver, then read), and before that read, the
+    # desktop's file of 2.33 (its first wheel: any fits there).
+    assert index.warmed == [
+        files[1].filename,
+        files[0].filename,
+        f"read {files[1].filename}",
+    ]
