@@ -39,7 +39,7 @@ DAMAGES: dict[str, Damage] = {
 FOLDERS = {
     "http-v3": ("truncated", "garbage", "wrong-shape-json"),
     "listings-v3": ("truncated", "garbage", "wrong-shape-pickle"),
-    "resolutions-v1": ("truncated", "empty", "json-list", "wrong-shape-json"),
+    "resolutions-v2": ("truncated", "empty", "json-list", "wrong-shape-json"),
     "imports-v1": ("truncated", "empty", "json-list", "wrong-shape-json"),
 }
 

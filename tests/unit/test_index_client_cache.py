@@ -68,6 +68,28 @@ def test_the_http_cache_and_the_listings_are_one_folder_each(
         assert all(e.is_file() for e in entries), folder
 
 
+def test_a_released_files_values_keep_their_body_in_their_header_file(
+    pypi_index: LocalIndex, client_factory: ClientFactory, isolated_env: Path, bodies_apart: None
+) -> None:
+    # Even where every page's body has a file of its own: metadata is read whenever its header
+    # is, and a second file is a second creation on a cold check.
+    client = client_factory(pypi_index.url)
+    first = client.listing("anyio").files[0]
+    expected = client.metadata(first)
+    client.close()
+    headers = [
+        json.loads(p.read_bytes().split(b"\n", 1)[0])
+        for p in (isolated_env / "http-v3").iterdir()
+        if "." not in p.name  # a body apart is `<key>.<sha256>`
+    ]
+    kept = [h for h in headers if h["immutable"]]
+    assert kept and all(h["body"] is None for h in kept)
+    assert any(h["body"] is not None for h in headers if not h["immutable"])  # pages apart
+    again = client_factory(pypi_index.url, offline=True)
+    assert again.metadata(first) == expected  # read back from the one file
+    again.close()
+
+
 # ------------------------------------------------------------------------ revalidation
 
 
@@ -246,7 +268,8 @@ def test_pruning_keeps_each_cache_within_its_bound(
     unbounded_http = _size(isolated_env / "http-v3")
     unbounded_listings = _size(isolated_env / "listings-v3")
     assert unbounded_http and unbounded_listings
-    for retired in ("http-v1", "http-v2", "listings-v2"):  # older formats' leftovers
+    # Older formats' leftovers:
+    for retired in ("http-v1", "http-v2", "listings-v2", "resolutions-v1"):
         (isolated_env / retired / "ab").mkdir(parents=True)
         (isolated_env / retired / "ab" / "entry").write_bytes(b"old")
     # One stale entry, far beyond the age bound; and a temp file a crash left.

@@ -28,6 +28,7 @@ def test_second_check_reuses_stored_resolutions(
     monkeypatch: pytest.MonkeyPatch,
     pypi_index: LocalIndex,
     flet_index: LocalIndex,
+    isolated_env: Path,
 ) -> None:
     (tmp_path / "requirements.txt").write_text("supabase==2.20.0\n")
     calls: list[str] = []
@@ -40,6 +41,9 @@ def test_second_check_reuses_stored_resolutions(
     monkeypatch.setattr(engine, "resolve", counting_resolve)
     first = _check(tmp_path, pypi_index, flet_index)
     assert calls, "a cold check resolves"
+    # Kept in one folder (no fan-out: a folder costs a cold check as much as a file).
+    stored = list((isolated_env / "resolutions-v2").iterdir())
+    assert stored and all(p.is_file() and p.suffix == ".json" for p in stored)
     calls.clear()
     second = _check(tmp_path, pypi_index, flet_index)
     assert calls == []

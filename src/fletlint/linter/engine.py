@@ -357,7 +357,7 @@ class Linter:
             start_reading_host_distributions()  # FL101 explains the app's imports with them
         reads = ListingsRead(client.listing)  # what the stored report is valid for
 
-        store = ResolutionStore(self.cache_dir() / "resolutions-v1")
+        store = ResolutionStore(self.cache_dir() / "resolutions-v2")
         # One memo per environment for every resolution of this check (targets, fix trials).
         memos = ResolverMemos()
         max_rounds = self.max_rounds()

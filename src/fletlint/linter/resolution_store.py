@@ -62,7 +62,9 @@ class ResolutionStore:
         self.folder = folder
 
     def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.json"
+        # One folder, as the HTTP cache's (cache.py, HTTP_FOLDER): the cold example's 17
+        # resolutions made 16 folders of two hex digits, each as dear to make as a file.
+        return self.folder / f"{key}.json"
 
     def load(
         self, key: str, source: PackageSource, env: Environment, roots: Sequence[Wanted]
