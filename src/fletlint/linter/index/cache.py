@@ -38,11 +38,12 @@ HTTP_FOLDER = "http-v3"
 # ext4, under the check's threads, making one cost about 1 ms of kernel time (cold example, three
 # alternated pairs: the cache's writes 0.53-0.61 -> 0.35-0.52 s of CPU). A folder of 100,000
 # entries is no burden to ext4, APFS or NTFS, and the caches are pruned (CacheBounds).
-# Bodies up to this size stay in their header file: one read for small pages. A released file's
-# values (metadata, member names) always do: they are read whenever their header is, and a body
-# file of its own was a second file to create (pydantic's METADATA is 60-170 kB: 32 of the cold
-# example's 261 cache files, each creation 0.2-0.9 ms of kernel time here).
-INLINE_BODY_BYTES = 32 * 1024
+# Bodies up to this size stay in their header file, and a released file's values (metadata,
+# member names) always do: a body file of its own is a second file to create, and creating one
+# cost a cold check 0.2-0.9 ms of kernel time here (the cold example wrote 261 files: 32 were
+# pydantic's METADATA bodies of 60-170 kB, 14 pages of 32-128 kB). Bigger pages keep theirs
+# apart: a warm check reads every header, and a 304 rewrites only the header.
+INLINE_BODY_BYTES = 128 * 1024
 _MAX_AGE_RE = re.compile(r"(?:^|,)\s*(?:s-)?max-age\s*=\s*\"?(\d+)\"?", re.IGNORECASE)
 _DAY = 86400.0
 
