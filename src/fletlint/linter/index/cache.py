@@ -130,10 +130,11 @@ class HttpCache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
+        self._entries = self.folder / HTTP_FOLDER  # joined once: asked for every read
 
     def _path(self, key: str) -> Path:
         # One folder, no fan-out: see HTTP_FOLDER.
-        return self.folder / HTTP_FOLDER / key
+        return self._entries / key
 
     def has(self, url: str, accept: str) -> bool:
         """Whether an entry is stored (not read, not validated): cheaper than `get`."""
