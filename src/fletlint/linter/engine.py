@@ -606,7 +606,9 @@ def _warm_phone_releases(client: PackageSource, results: Sequence[TargetResult])
     """Start reading the desktop metadata of the releases a phone gets instead of the
     desktop's (pydantic 2.11.10 for 2.14.4): the fixes' trials put those on the desktop ("pin
     ... so the desktop runs the same releases"), and read now, they are read while the rules
-    run, not while a trial waits for them (cold example: a trial's 0.14 s)."""
+    run, not while a trial waits for them (cold example: a trial's 0.14 s). A resolution run
+    here started the native ones already (`Provider._warm_for_desktop`: asked again, each is a
+    lookup); one read from the store ran no resolver, and this is its only read ahead."""
     files: dict[str, DistFile] = {}
     for result in results:
         env = result.unconstrained.env

@@ -1235,8 +1235,8 @@ class IndexClient:
 def wheel_filename_parts(filename: str) -> tuple[NormalizedName, Version, frozenset[Tag]]:
     """`parse_wheel_filename`'s name, version and (shared) tags of a name ending in `.whl`,
     parsed once per release and once per tag string: a listing repeats both (pydantic-core:
-    15,000 files, 150 releases, a few hundred tag strings), and a cold check builds some 5,000
-    files under one interpreter lock. Raises InvalidWheelFilename (or InvalidVersion) exactly when it does: each part is
+    15,057 files, 165 releases, 275 tag strings), and a cold check builds some 5,000 files
+    under one interpreter lock. Raises InvalidWheelFilename exactly when it does: each part is
     `parse_wheel_filename` itself, on the release with a plain tag or the tags with a plain
     release, which split into the same pieces as the whole name."""
     head, dash, _ = filename[:-4].rpartition("-")
